@@ -1,0 +1,29 @@
+// The catalogue of every error a client can see. Clients and tests match the code; people read the
+// sentence. A code never changes meaning once published.
+const sentences = {
+  NICK_INVALID: (nick: string) =>
+    `"${nick}" is not a valid nickname: use 1-24 letters, digits, _ or -, starting with a letter or _.`,
+  NICK_TAKEN: (nick: string) => `The nickname "${nick}" is already in use.`,
+  ROOM_INVALID: (room: string) => `"${room}" is not a valid room name: use 1-32 letters, digits, _ or -.`,
+  NOT_IN_ROOM: (room: string) => `You are not in room "${room}".`,
+  NO_CURRENT_ROOM: () => 'You are not in any room; /join one first.',
+  TOO_MANY_ROOMS: (limit: number) => `You are already in ${limit} rooms, the most allowed; /part one first.`,
+  NO_SUCH_NICK: (nick: string) => `Nobody is called "${nick}".`,
+  UNKNOWN_COMMAND: (command: string) => `Unknown command "/${command}"; /help lists the commands.`,
+  USAGE: (usage: string) => `Usage: ${usage}`,
+  BAD_ENCODING: () => 'That line was not valid UTF-8; it was dropped.',
+  LINE_TOO_LONG: (maxLineBytes: number) => `That line was longer than ${maxLineBytes} bytes; it was dropped.`,
+  TOO_EARLY: () => 'Too many lines before your nickname was confirmed; that line was dropped.',
+  SERVER_FULL: () => 'The server is full; try again later. Closing.',
+  SLOW_CONSUMER: () => 'You are not reading fast enough (slow consumer). Closing.',
+  SHUTTING_DOWN: () => 'The server is shutting down. Closing.',
+} as const;
+
+export type ErrorCode = keyof typeof sentences;
+export type ErrorArgs<C extends ErrorCode> = Parameters<(typeof sentences)[C]>;
+
+/** One protocol error line, newline included: `!! CODE sentence`. */
+export function errorLine<C extends ErrorCode>(code: C, ...args: ErrorArgs<C>): string {
+  const sentence = (sentences[code] as (...a: ErrorArgs<C>) => string)(...args);
+  return `!! ${code} ${sentence}\n`;
+}

@@ -1,0 +1,15 @@
+// Every line the server writes to a client, in one place, so clients (the terminal client, the load
+// tool, tests) can rely on one shape. Each returns the whole line with its LF: a room line is turned into
+// bytes once and the same bytes go to every member.
+export const chatLine = (room: string, nick: string, text: string) => `[${room}] <${nick}> ${text}\n`;
+export const actionLine = (room: string, nick: string, text: string) => `[${room}] * ${nick} ${text}\n`;
+export const noticeLine = (room: string, text: string) => `[${room}] -- ${text}\n`;
+export const infoLine = (text: string) => `-- ${text}\n`;
+export const privateLine = (from: string, text: string) => `[pm] <${from}> ${text}\n`;
+export const privateEchoLine = (to: string, from: string, text: string) => `[pm -> ${to}] <${from}> ${text}\n`;
+
+export const joinedNotice = (room: string, nick: string) => noticeLine(room, `${nick} joined`);
+export const leftNotice = (room: string, nick: string) => noticeLine(room, `${nick} left`);
+export const quitNotice = (room: string, nick: string, reason: string) => noticeLine(room, `${nick} quit (${reason})`);
+export const renamedNotice = (room: string, from: string, to: string) =>
+  noticeLine(room, `${from} is now known as ${to}`);

@@ -1,0 +1,57 @@
+// Every message that crosses a thread boundary, declared once. Each thread's receive loop switches on
+// `type`, so the unions below list everything a thread can be told.
+//
+//   acceptor (main) ──adopt-socket──▶ connection worker        (worker.postMessage, socket transferred)
+//   connection worker ──connections-closed──▶ acceptor          (parentPort, batched per turn)
+//   supervisor (main) ──attach/detach-worker──▶ coordinator      (coordinator's parentPort)
+//   connection worker ◀──batches of ops──▶ coordinator          (one MessageChannel per worker)
+//
+// Hot-path ops travel in arrays: a BatchedPort posts one array per destination per event-loop turn.
+import type { Socket } from 'node:net';
+import type { MessagePort } from 'node:worker_threads';
+import type { ServerConfig } from './config.ts';
+
+export type AcceptorToConnectionWorker = { type: 'adopt-socket'; connectionId: number; socket: Socket };
+
+export type ConnectionWorkerToAcceptor = { type: 'connections-closed'; count: number };
+
+export type SupervisorToCoordinator =
+  | { type: 'attach-worker'; workerId: number; port: MessagePort }
+  | { type: 'detach-worker'; workerId: number };
+
+/** What a connection worker asks of the coordinator. `line`s are complete, encoded-once server lines. */
+export type WorkerOp =
+  | { type: 'hello'; connectionId: number; nick: string; room: string }
+  | { type: 'rename'; connectionId: number; nick: string }
+  | { type: 'join'; connectionId: number; room: string }
+  | { type: 'part'; connectionId: number; room: string }
+  | { type: 'say'; room: string; line: string }
+  | { type: 'private'; connectionId: number; toNick: string; text: string }
+  | { type: 'list-rooms'; connectionId: number }
+  | { type: 'list-members'; connectionId: number; room: string }
+  | { type: 'history'; connectionId: number; room: string; count: number }
+  | { type: 'leave'; connectionId: number; reason: string };
+
+/** What the coordinator tells a connection worker. */
+export type CoordinatorOp =
+  | { type: 'deliver'; room: string; line: string }
+  | { type: 'joined'; connectionId: number; room: string; history: string[] }
+  | { type: 'hello-result'; connectionId: number; nick: string; accepted: boolean }
+  | { type: 'rename-result'; connectionId: number; nick: string; accepted: boolean }
+  | { type: 'reply'; connectionId: number; text: string }
+  /** The answer to `leave`: everything the coordinator had for this connection was sent before it. */
+  | { type: 'left'; connectionId: number };
+
+/** workerData of a connection worker. */
+export interface ConnectionWorkerData {
+  workerId: number;
+  config: ServerConfig;
+  coordinatorPort: MessagePort;
+  controlPort: MessagePort;
+}
+
+/** workerData of the coordinator. */
+export interface CoordinatorData {
+  config: ServerConfig;
+  controlPort: MessagePort;
+}

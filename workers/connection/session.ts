@@ -1,0 +1,310 @@
+// One client connection's protocol state, from greeting to goodbye. Lines are framed, decoded, parsed
+// and turned into ops for the coordinator; answers and room lines come back through the worker.
+//
+//   naming ──nick line──▶ claiming ──hello accepted──▶ chatting ──/quit──▶ leaving ──left──▶ closed
+//      ▲                     │                             │                             ▲
+//      └───nick taken────────┘                             └──peer gone, slow consumer───┘
+//
+// Lines that arrive while claiming wait, then replay in order. A client that quits stays in `leaving`
+// until the coordinator answers `left`: the answers to everything it sent before /quit come first.
+import { isUtf8 } from 'node:buffer';
+import type { Socket } from 'node:net';
+import type { BatchedPort } from '../../src/batched-port.ts';
+import type { ServerConfig } from '../../src/config.ts';
+import { commandHelp, parseCommand, type Command } from '../../src/protocol/command-parser.ts';
+import { errorLine } from '../../src/protocol/errors.ts';
+import { LineFramer, type LineSink } from '../../src/protocol/line-framer.ts';
+import { defaultRoom, isValidNick, maxNickLength } from '../../src/protocol/names.ts';
+import { actionLine, chatLine, infoLine } from '../../src/protocol/server-lines.ts';
+import { sanitizeText } from '../../src/protocol/text.ts';
+import type { CoordinatorOp, WorkerOp } from '../../src/thread-messages.ts';
+import { ClientOutput, type OutputCounters } from './client-output.ts';
+import type { LocalRooms } from './local-rooms.ts';
+import type { WriteBatcher } from './write-batcher.ts';
+
+export interface SessionCounters extends OutputCounters {
+  messagesIn: number;
+  slowConsumersDisconnected: number;
+}
+
+export interface SessionContext {
+  config: ServerConfig;
+  coordinator: BatchedPort<WorkerOp>;
+  localRooms: LocalRooms<Session>;
+  batcher: WriteBatcher;
+  counters: SessionCounters;
+  onClosed(session: Session): void;
+}
+
+type Phase = 'naming' | 'claiming' | 'chatting' | 'leaving' | 'closed';
+
+export const greeting = infoLine(
+  `Welcome to roomcast. Choose a nickname (1-${maxNickLength} characters: letters, digits, _ and -; starts with a letter or _):`,
+);
+// The seed's Python client opens with "NICK connection..." and no newline, then waits for its user.
+const seedHello = /^(\S{1,64}) connection\.\.\.$/;
+const maxLinesWhileClaiming = 256;
+const maxSeedNickAttempts = 99;
+const closeGraceMs = 2000;
+const historyDefault = 10;
+
+export class Session implements LineSink {
+  readonly connectionId: number;
+  readonly output: ClientOutput;
+  readonly #context: SessionContext;
+  readonly #framer: LineFramer;
+  #phase: Phase = 'naming';
+  #nick = '';
+  /** Rooms this client asked to be in, oldest first; the last is where /part falls back to. */
+  #rooms: string[] = [];
+  #currentRoom: string | undefined;
+  #linesWhileClaiming: string[] = [];
+  #seed: { prefix: string; baseNick: string; attempt: number } | undefined;
+  #lastLine = '';
+
+  constructor(connectionId: number, socket: Socket, context: SessionContext) {
+    this.connectionId = connectionId;
+    this.#context = context;
+    this.#framer = new LineFramer(context.config.maxLineBytes);
+    this.output = new ClientOutput(socket, context.batcher, context.config.maxOutputBytes, context.counters, () =>
+      this.#dropSlowConsumer(),
+    );
+  }
+
+  get nick(): string {
+    return this.#nick;
+  }
+
+  start(): void {
+    const socket = this.output.socket;
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.#receive(chunk));
+    socket.on('error', () => {});
+    socket.on('close', () => this.#closed());
+    this.#write(greeting);
+  }
+
+  /** Leaves every room, lets the coordinator's last answers through, then says lastLine and closes. */
+  close(lastLine: string, leaveReason: string): void {
+    if (this.#phase === 'leaving' || this.#phase === 'closed') return;
+    const known = this.#phase !== 'naming';
+    this.#leaveRooms(leaveReason);
+    if (known) {
+      this.#phase = 'leaving';
+      this.#lastLine = lastLine;
+    } else {
+      this.#phase = 'closed';
+      this.output.end(lastLine, closeGraceMs);
+    }
+  }
+
+  line(bytes: Buffer): void {
+    if (this.#phase === 'leaving' || this.#phase === 'closed') return;
+    this.#context.counters.messagesIn++;
+    if (!isUtf8(bytes)) this.#write(errorLine('BAD_ENCODING'));
+    else this.#handleLine(bytes.toString('utf8'));
+  }
+
+  overflow(): void {
+    this.#write(errorLine('LINE_TOO_LONG', this.#context.config.maxLineBytes));
+  }
+
+  handleCoordinatorOp(op: CoordinatorOp): void {
+    if (this.#phase === 'closed') return;
+    switch (op.type) {
+      case 'hello-result':
+        if (this.#phase === 'claiming') this.#helloResult(op.nick, op.accepted);
+        return;
+      case 'left':
+        this.#phase = 'closed';
+        return this.output.end(this.#lastLine, closeGraceMs);
+      case 'rename-result':
+        if (!op.accepted) return this.#write(errorLine('NICK_TAKEN', op.nick));
+        this.#nick = op.nick;
+        return this.#write(infoLine(`You are now known as ${op.nick}.`));
+      case 'joined':
+        // Only become a local member if the client still wants the room (it may have parted already).
+        if (!this.#rooms.includes(op.room)) return;
+        this.#context.localRooms.add(op.room, this);
+        if (op.history.length > 0) this.#write(infoLine(`last ${op.history.length} messages of ${op.room}:`) + op.history.join(''));
+        return;
+      case 'reply':
+        return this.#write(op.text);
+      case 'deliver':
+        return; // room lines are fanned out by the worker, never per session
+    }
+  }
+
+  #receive(chunk: Buffer): void {
+    this.#framer.push(chunk, this);
+    if (this.#phase !== 'naming') return;
+    const pending = this.#framer.pendingBytes();
+    const hello = pending.length > 0 ? seedHello.exec(pending.toString('utf8')) : null;
+    if (hello !== null) {
+      this.#framer.discardPending();
+      this.#startSeedSession(hello[1]!);
+    }
+  }
+
+  #handleLine(rawLine: string): void {
+    switch (this.#phase) {
+      case 'naming':
+        return this.#chooseNick(rawLine.trim());
+      case 'claiming':
+        if (this.#linesWhileClaiming.length < maxLinesWhileClaiming) this.#linesWhileClaiming.push(rawLine);
+        else this.#write(errorLine('TOO_EARLY'));
+        return;
+      case 'chatting': {
+        const line = this.#seed !== undefined && rawLine.startsWith(this.#seed.prefix) ? rawLine.slice(this.#seed.prefix.length) : rawLine;
+        return this.#run(parseCommand(line));
+      }
+      case 'leaving':
+      case 'closed':
+        return;
+    }
+  }
+
+  #chooseNick(nick: string): void {
+    if (nick === '') return;
+    const hello = seedHello.exec(nick);
+    if (hello !== null) return this.#startSeedSession(hello[1]!);
+    if (!isValidNick(nick)) {
+      this.#write(errorLine('NICK_INVALID', sanitizeText(nick.slice(0, 64))));
+      return this.#write(greeting);
+    }
+    this.#claim(nick);
+  }
+
+  #startSeedSession(name: string): void {
+    const baseNick = isValidNick(name) ? name : 'guest';
+    this.#seed = { prefix: `${name} : `, baseNick, attempt: 1 };
+    this.#claim(baseNick);
+  }
+
+  #claim(nick: string): void {
+    this.#phase = 'claiming';
+    this.#context.coordinator.send({ type: 'hello', connectionId: this.connectionId, nick, room: defaultRoom });
+  }
+
+  #helloResult(nick: string, accepted: boolean): void {
+    if (accepted) {
+      this.#phase = 'chatting';
+      this.#nick = nick;
+      this.#rooms = [defaultRoom];
+      this.#currentRoom = defaultRoom;
+      this.#write(infoLine(`Hello ${nick}. You are in ${defaultRoom}; /help lists the commands.`));
+    } else {
+      this.#write(errorLine('NICK_TAKEN', nick));
+      const seed = this.#seed;
+      // The seed client cannot answer a question, so it gets the first free NICK_2, NICK_3, ...
+      if (seed !== undefined && seed.attempt < maxSeedNickAttempts) {
+        seed.attempt++;
+        this.#claim(`${seed.baseNick.slice(0, maxNickLength - 3)}_${seed.attempt}`);
+        return;
+      }
+      this.#phase = 'naming';
+      this.#write(greeting);
+    }
+    const waiting = this.#linesWhileClaiming;
+    this.#linesWhileClaiming = [];
+    for (const line of waiting) this.#handleLine(line);
+  }
+
+  #run(command: Command): void {
+    const { coordinator, config } = this.#context;
+    const connectionId = this.connectionId;
+    switch (command.kind) {
+      case 'say':
+      case 'me': {
+        const room = this.#currentRoom;
+        if (command.text.trim() === '') return;
+        if (room === undefined) return this.#write(errorLine('NO_CURRENT_ROOM'));
+        const text = sanitizeText(command.text);
+        const line = command.kind === 'say' ? chatLine(room, this.#nick, text) : actionLine(room, this.#nick, text);
+        return coordinator.send({ type: 'say', room, line });
+      }
+      case 'nick':
+        if (command.nick === this.#nick) return this.#write(infoLine(`You are already ${this.#nick}.`));
+        return coordinator.send({ type: 'rename', connectionId, nick: command.nick });
+      case 'join':
+        if (this.#rooms.includes(command.room)) return this.#switchTo(command.room);
+        if (this.#rooms.length >= config.maxRoomsPerClient) return this.#write(errorLine('TOO_MANY_ROOMS', config.maxRoomsPerClient));
+        this.#rooms.push(command.room);
+        this.#currentRoom = command.room;
+        return coordinator.send({ type: 'join', connectionId, room: command.room });
+      case 'part': {
+        const room = command.room ?? this.#currentRoom;
+        if (room === undefined) return this.#write(errorLine('NO_CURRENT_ROOM'));
+        if (!this.#rooms.includes(room)) return this.#write(errorLine('NOT_IN_ROOM', room));
+        this.#rooms = this.#rooms.filter((held) => held !== room);
+        this.#context.localRooms.remove(room, this);
+        coordinator.send({ type: 'part', connectionId, room });
+        if (this.#currentRoom === room) this.#currentRoom = this.#rooms.at(-1);
+        const now = this.#currentRoom === undefined ? 'You are in no room now.' : `Your current room is ${this.#currentRoom}.`;
+        return this.#write(infoLine(`You left ${room}. ${now}`));
+      }
+      case 'switch':
+        if (!this.#rooms.includes(command.room)) return this.#write(errorLine('NOT_IN_ROOM', command.room));
+        return this.#switchTo(command.room);
+      case 'rooms':
+        return coordinator.send({ type: 'list-rooms', connectionId });
+      case 'who': {
+        const room = command.room ?? this.#currentRoom;
+        if (room === undefined) return this.#write(errorLine('NO_CURRENT_ROOM'));
+        return coordinator.send({ type: 'list-members', connectionId, room });
+      }
+      case 'msg':
+        return coordinator.send({ type: 'private', connectionId, toNick: command.nick, text: sanitizeText(command.text) });
+      case 'history': {
+        const room = this.#currentRoom;
+        if (room === undefined) return this.#write(errorLine('NO_CURRENT_ROOM'));
+        const count = Math.min(command.count ?? historyDefault, config.historySize);
+        return coordinator.send({ type: 'history', connectionId, room, count });
+      }
+      case 'quit': {
+        const reason = command.reason === undefined ? 'quit' : `quit: ${sanitizeText(command.reason)}`;
+        return this.close(infoLine('Bye.'), reason);
+      }
+      case 'help':
+        return this.#write(commandHelp.map((line) => infoLine(line)).join(''));
+      case 'invalid':
+        return this.#write(command.errorLine);
+    }
+  }
+
+  #switchTo(room: string): void {
+    this.#currentRoom = room;
+    this.#write(infoLine(`Your current room is ${room}.`));
+  }
+
+  #write(text: string): void {
+    this.output.write(Buffer.from(text));
+  }
+
+  #dropSlowConsumer(): void {
+    if (this.#phase === 'closed') return;
+    this.#context.counters.slowConsumersDisconnected++;
+    this.#leaveRooms('slow consumer');
+    this.#phase = 'closed';
+    // The client is not reading, so its backlog would never drain: drop it, then try the reason line.
+    this.output.abandon();
+    this.output.socket.end(errorLine('SLOW_CONSUMER'));
+    setTimeout(() => this.output.socket.destroy(), closeGraceMs).unref();
+  }
+
+  /** Ends this client's part in every room at once; the coordinator hears it exactly once. */
+  #leaveRooms(reason: string): void {
+    if (this.#phase === 'leaving' || this.#phase === 'closed') return;
+    for (const room of this.#rooms) this.#context.localRooms.remove(room, this);
+    this.#rooms = [];
+    this.#currentRoom = undefined;
+    if (this.#phase !== 'naming') this.#context.coordinator.send({ type: 'leave', connectionId: this.connectionId, reason });
+  }
+
+  #closed(): void {
+    this.#leaveRooms('connection closed');
+    this.#phase = 'closed';
+    this.output.abandon();
+    this.#context.onClosed(this);
+  }
+}

@@ -1,0 +1,36 @@
+// Coordinator thread: owns the Coordinator and one batched port per connection worker. The supervisor
+// attaches a worker's port when it starts and detaches it when it dies.
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { BatchedPort } from '../../src/batched-port.ts';
+import { exposeControl, type CoordinatorControl } from '../../src/control-api.ts';
+import type { CoordinatorData, CoordinatorOp, SupervisorToCoordinator, WorkerOp } from '../../src/thread-messages.ts';
+import { Coordinator } from './coordinator.ts';
+
+const { config, controlPort } = workerData as CoordinatorData;
+const workerPorts = new Map<number, { port: MessagePort; outbox: BatchedPort<CoordinatorOp> }>();
+const coordinator = new Coordinator(config, (workerId, op) => workerPorts.get(workerId)?.outbox.send(op));
+
+parentPort!.on('message', (message: SupervisorToCoordinator) => {
+  switch (message.type) {
+    case 'attach-worker': {
+      const { workerId, port } = message;
+      workerPorts.set(workerId, { port, outbox: new BatchedPort(port) });
+      port.on('message', (batch: WorkerOp[]) => {
+        for (const op of batch) coordinator.handle(workerId, op);
+      });
+      return;
+    }
+    case 'detach-worker': {
+      const attached = workerPorts.get(message.workerId);
+      if (attached === undefined) return;
+      // Close first: nothing still queued from the dead worker may re-register its users afterwards.
+      attached.port.close();
+      workerPorts.delete(message.workerId);
+      coordinator.forgetWorker(message.workerId, 'connection lost: server worker restarted');
+      return;
+    }
+  }
+});
+
+const control: CoordinatorControl = { stats: () => coordinator.stats() };
+exposeControl(control, controlPort);

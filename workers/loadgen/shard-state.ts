@@ -1,0 +1,57 @@
+import { build, type Histogram } from 'hdr-histogram-js';
+import { protocolAdapters } from './adapters/adapter-registry.ts';
+import type { ProtocolAdapter } from './adapters/protocol-adapter.ts';
+import { monoClock } from './mono-clock.ts';
+import type { DecodedPayload } from './payload-codec.ts';
+import type { ShardTask } from './types.ts';
+
+export function microsecondHistogram(): Histogram {
+  return build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+}
+
+/** What every simulated client of one shard shares: the run's clock and window, and the counters. */
+export class ShardState {
+  readonly task: ShardTask;
+  readonly adapter: ProtocolAdapter;
+  readonly now: () => number;
+  readonly latency = microsecondHistogram();
+  readonly connectTime = microsecondHistogram();
+  readonly readyTime = microsecondHistogram();
+  /** Scratch for decodePayload: one object for the shard, not one per message. */
+  readonly decoded: DecodedPayload = { publisher: 0, seq: 0, sentNs: 0 };
+  /** Arrival time of the chunk being scanned: one clock read per chunk, not per message. */
+  chunkNs = 0;
+  lastDataNs = 0;
+  /** Until the main thread says start, nothing is inside the measured window. */
+  measureStartNs = Number.POSITIVE_INFINITY;
+  measureEndNs = Number.POSITIVE_INFINITY;
+  closing = false;
+
+  connected = 0;
+  ready = 0;
+  failed = 0;
+  connectErrors = 0;
+  handshakeFailures = 0;
+  disconnects = 0;
+  protocolErrors = 0;
+  garbled = 0;
+  misrouted = 0;
+  foreign = 0;
+  windowStalls = 0;
+  sent = 0;
+  sentInWindow = 0;
+  deliveriesInWindow = 0;
+  deliveriesTotal = 0;
+  readonly sentPerPublisher: number[];
+
+  constructor(task: ShardTask) {
+    this.task = task;
+    this.adapter = protocolAdapters[task.protocol];
+    this.now = monoClock(task.epochNs);
+    this.sentPerPublisher = new Array<number>(task.publisherRoom.length).fill(0);
+  }
+
+  inWindow(ns: number): boolean {
+    return ns >= this.measureStartNs && ns < this.measureEndNs;
+  }
+}

@@ -1,0 +1,228 @@
+import net from 'node:net';
+import type { HandshakeSession } from './adapters/protocol-adapter.ts';
+import { DeliveryTracker } from './delivery-tracker.ts';
+import { LineScanner } from './line-scanner.ts';
+import { decodePayload, encodeFrames, makeFrameTemplate, payloadMagic, type FrameTemplate } from './payload-codec.ts';
+import type { ShardState } from './shard-state.ts';
+import type { ClientSpec, ReceiverResult } from './types.ts';
+
+const space = 0x20;
+const checkpointEvery = 256;
+/** Room for the longest non-payload line we expect (roomcast help text, NATS INFO). */
+const maxControlLineBytes = 16 * 1024;
+
+export type ClientStatus = 'idle' | 'connecting' | 'handshake' | 'ready' | 'failed' | 'closed';
+
+/**
+ * One simulated chat client: a receive connection (and, for Redis publishers, a publish connection),
+ * its handshake, and the receive hot path. Every payload line goes through `#onPayload`; nothing on
+ * that path allocates.
+ */
+export class SimClient {
+  readonly spec: ClientSpec;
+  status: ClientStatus = 'idle';
+  /** Window mode: messages sent and not yet seen coming back on this client's own connection. */
+  inflight = 0;
+  lastAckNs = 0;
+  nextSeq = 0;
+  nextDueNs = 0;
+  readonly #state: ShardState;
+  readonly #tracker: DeliveryTracker;
+  readonly #scanner: LineScanner;
+  readonly #session: HandshakeSession;
+  readonly #template: FrameTemplate | null;
+  readonly #onSettled: (client: SimClient) => void;
+  #socket: net.Socket | null = null;
+  #publishSocket: net.Socket | null = null;
+  #connectStartNs = 0;
+
+  constructor(spec: ClientSpec, state: ShardState, onSettled: (client: SimClient) => void) {
+    const task = state.task;
+    this.spec = spec;
+    this.#state = state;
+    this.#onSettled = onSettled;
+    this.#tracker = new DeliveryTracker(task.roomPublisherCount[spec.room], checkpointEvery);
+    this.#scanner = new LineScanner(Math.max(maxControlLineBytes, task.size * 4), this.#onLine);
+    const ctx = { nick: `${task.nickPrefix}${spec.id}`, room: task.roomNames[spec.room] };
+    this.#session = state.adapter.handshake(ctx, this.#send);
+    this.#template =
+      spec.publisher < 0
+        ? null
+        : makeFrameTemplate(state.adapter.framePrefix(ctx, task.size), state.adapter.frameSuffix, task.size, spec.publisher);
+  }
+
+  connect(): void {
+    const { host, port } = this.#state.task.targets[this.spec.target];
+    this.status = 'connecting';
+    this.#connectStartNs = this.#state.now();
+    const socket = net.connect({ host, port, noDelay: true });
+    this.#socket = socket;
+    socket.on('connect', () => {
+      this.#state.connected++;
+      this.#state.connectTime.recordValue(Math.round((this.#state.now() - this.#connectStartNs) / 1000));
+      this.status = 'handshake';
+      this.#session.start();
+    });
+    socket.on('data', (chunk: Buffer) => {
+      const state = this.#state;
+      state.chunkNs = state.now();
+      state.lastDataNs = state.chunkNs;
+      this.#scanner.push(chunk);
+    });
+    socket.on('error', () => {
+      if (this.status === 'connecting') this.#state.connectErrors++;
+    });
+    socket.on('close', () => this.#lost());
+  }
+
+  retryHandshake(): void {
+    if (this.status === 'handshake') this.#session.retry();
+  }
+
+  /** Gives up on a client that did not become ready in time. */
+  abandon(): void {
+    if (this.status !== 'connecting' && this.status !== 'handshake') return;
+    this.#state.handshakeFailures++;
+    this.#settle('failed');
+    this.close();
+  }
+
+  /** Bytes queued in user space for the connection this client publishes on. */
+  publishBacklogBytes(): number {
+    return (this.#publishSocket ?? this.#socket)?.writableLength ?? 0;
+  }
+
+  publish(count: number, firstSentNs: number, stepNs: number): void {
+    const socket = this.#publishSocket ?? this.#socket;
+    if (this.#template === null || socket === null || this.status !== 'ready') return;
+    socket.write(encodeFrames(this.#template, count, this.nextSeq, firstSentNs, stepNs));
+    this.nextSeq += count;
+    this.inflight += count;
+    const state = this.#state;
+    state.sent += count;
+    state.sentPerPublisher[this.spec.publisher] += count;
+    if (state.inWindow(firstSentNs)) state.sentInWindow += count;
+  }
+
+  close(): void {
+    this.#socket?.destroy();
+    this.#publishSocket?.destroy();
+  }
+
+  result(): ReceiverResult {
+    const t = this.#tracker;
+    return {
+      room: this.spec.room,
+      connected: this.status === 'ready',
+      unique: Array.from(t.unique),
+      duplicates: t.duplicates,
+      reordered: t.reordered,
+      checkpoints: t.checkpoints,
+    };
+  }
+
+  get untrackedGaps(): number {
+    return this.#tracker.untrackedGaps;
+  }
+
+  get overlongLines(): number {
+    return this.#scanner.overlongLines;
+  }
+
+  readonly #send = (bytes: Buffer): void => {
+    this.#socket?.write(bytes);
+  };
+
+  readonly #onLine = (buf: Buffer, start: number, end: number): void => {
+    const state = this.#state;
+    if (this.status !== 'ready') {
+      if (this.status === 'handshake') this.#handshakeLine(buf, start, end);
+      return;
+    }
+    const at = end - state.task.size;
+    if (
+      at >= start &&
+      buf[at] === payloadMagic &&
+      (state.adapter.payloadIsWholeLine ? at === start : at > start && buf[at - 1] === space)
+    ) {
+      if (decodePayload(buf, at, state.decoded)) this.#onPayload();
+      else state.garbled++;
+      return;
+    }
+    const verdict = state.adapter.controlLine(buf, start, end, this.#send);
+    if (verdict === 'error') state.protocolErrors++;
+    else if (verdict === 'garbled') state.garbled++;
+  };
+
+  #onPayload(): void {
+    const state = this.#state;
+    const task = state.task;
+    const { publisher, seq, sentNs } = state.decoded;
+    const now = state.chunkNs;
+    const counted = state.inWindow(now);
+    state.deliveriesTotal++;
+    if (counted) state.deliveriesInWindow++;
+    if (publisher >= task.publisherRoom.length) {
+      // Not one of ours (the sink's pre-encoded traffic): counted as a delivery, nothing else.
+      state.foreign++;
+      return;
+    }
+    if (task.publisherRoom[publisher] !== this.spec.room) {
+      state.misrouted++;
+      return;
+    }
+    this.#tracker.accept(task.publisherLocalIndex[publisher], seq);
+    if (counted) state.latency.recordValue(Math.max(0, Math.floor((now - sentNs) / 1000)));
+    if (publisher === this.spec.publisher && this.inflight > 0) {
+      this.inflight--;
+      this.lastAckNs = now;
+    }
+  }
+
+  #handshakeLine(buf: Buffer, start: number, end: number): void {
+    const step = this.#session.line(buf, start, end);
+    if (step === 'failed') {
+      this.#state.handshakeFailures++;
+      this.#settle('failed');
+      this.close();
+    } else if (step === 'ready') {
+      if (this.#template !== null && this.#state.adapter.separatePublishConnection) this.#connectPublisher();
+      else this.#settle('ready');
+    }
+  }
+
+  #connectPublisher(): void {
+    const { host, port } = this.#state.task.targets[this.spec.target];
+    const socket = net.connect({ host, port, noDelay: true });
+    this.#publishSocket = socket;
+    socket.on('connect', () => this.#settle('ready'));
+    // Replies (Redis integer counts) carry nothing the tool needs; reading keeps the server unblocked.
+    socket.on('data', () => {});
+    socket.on('error', () => {});
+    socket.on('close', () => this.#lost());
+  }
+
+  #settle(status: 'ready' | 'failed'): void {
+    if (this.status !== 'handshake' && this.status !== 'connecting') return;
+    this.status = status;
+    if (status === 'ready') {
+      this.#state.ready++;
+      this.#state.readyTime.recordValue(Math.round((this.#state.now() - this.#connectStartNs) / 1000));
+    } else {
+      this.#state.failed++;
+    }
+    this.#onSettled(this);
+  }
+
+  #lost(): void {
+    // The shard's own shutdown is not a disconnect, and the client's result must still say "connected".
+    if (this.#state.closing) return;
+    if (this.status === 'ready') {
+      this.#state.disconnects++;
+      this.status = 'closed';
+    } else if (this.status === 'connecting' || this.status === 'handshake') {
+      this.#settle('failed');
+    }
+    this.close();
+  }
+}
