@@ -26,6 +26,8 @@ export class ShardState {
   measureStartNs = Number.POSITIVE_INFINITY;
   measureEndNs = Number.POSITIVE_INFINITY;
   closing = false;
+  /** Window mode: called when a publisher's own message comes back (its window has room again). */
+  afterAck: (() => void) | null = null;
 
   connected = 0;
   ready = 0;

@@ -19,8 +19,8 @@ const handshakeRetryMs = 250;
 const rampTickMs = 10;
 const rateTickMs = 1;
 const windowCheckMs = 50;
-/** Window mode: a publisher with no echo for this long is assumed to have lost its in-flight messages. */
-const windowStallMs = 2000;
+/** Window mode: a publisher with no echo for this long is assumed to have lost its whole window. */
+const windowStallMs = 5000;
 /** Rate mode: stop queueing on a connection the kernel no longer drains; the schedule keeps running. */
 const maxPublishBacklogBytes = 4 * 1024 * 1024;
 const maxFramesPerWrite = 4096;
@@ -180,13 +180,11 @@ async function publishInWindow(publishers: SimClient[], state: ShardState): Prom
   for (const p of publishers) p.lastAckNs = startNs;
   refill();
   await new Promise<void>((resolve) => {
-    // Acks arrive on socket data events; polling the credit every turn would spin, so each data event
-    // batch is followed by one refill through this hook.
-    state.afterData = queueRefill;
+    state.afterAck = queueRefill;
     const check = setInterval(() => {
       const now = state.now();
       for (const p of publishers) {
-        if (p.inflight > 0 && now - p.lastAckNs > windowStallMs) {
+        if (p.inflight > 0 && now - p.lastAckNs > windowStallMs * 1e6) {
           state.windowStalls++;
           p.inflight = 0;
           p.lastAckNs = now;
@@ -194,7 +192,7 @@ async function publishInWindow(publishers: SimClient[], state: ShardState): Prom
         }
       }
       if (now >= endNs) {
-        state.afterData = null;
+        state.afterAck = null;
         clearInterval(check);
         resolve();
       }

@@ -21,7 +21,7 @@ export type ClientStatus = 'idle' | 'connecting' | 'handshake' | 'ready' | 'fail
 export class SimClient {
   readonly spec: ClientSpec;
   status: ClientStatus = 'idle';
-  /** Window mode: messages sent and not yet seen coming back on this client's own connection. */
+  /** Window mode: messages sent after the last one seen coming back on this client's own connection. */
   inflight = 0;
   lastAckNs = 0;
   nextSeq = 0;
@@ -35,6 +35,7 @@ export class SimClient {
   #socket: net.Socket | null = null;
   #publishSocket: net.Socket | null = null;
   #connectStartNs = 0;
+  #ackedSeq = 0;
 
   constructor(spec: ClientSpec, state: ShardState, onSettled: (client: SimClient) => void) {
     const task = state.task;
@@ -173,9 +174,13 @@ export class SimClient {
     }
     this.#tracker.accept(task.publisherLocalIndex[publisher], seq);
     if (counted) state.latency.recordValue(Math.max(0, Math.floor((now - sentNs) / 1000)));
-    if (publisher === this.spec.publisher && this.inflight > 0) {
-      this.inflight--;
+    // Own echo acknowledges everything sent before it: own messages arrive in order, so an earlier
+    // seq still missing was lost (the seed garbles) and must not hold the window shut.
+    if (publisher === this.spec.publisher && seq >= this.#ackedSeq) {
+      this.#ackedSeq = seq + 1;
+      this.inflight = this.nextSeq - this.#ackedSeq;
       this.lastAckNs = now;
+      state.afterAck?.();
     }
   }
 

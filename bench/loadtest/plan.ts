@@ -1,0 +1,57 @@
+import { maxPublisherId } from '../../workers/loadgen/payload-codec.ts';
+import type { ClientSpec, ProtocolName } from '../../workers/loadgen/types.ts';
+
+export interface PlanOptions {
+  protocol: ProtocolName;
+  clients: number;
+  rooms: number;
+  publishers: number;
+  threads: number;
+  targets: number;
+  /** Distinguishes this run's NATS subjects / Redis channels from other runs on the shared brokers. */
+  runTag: string;
+}
+
+export interface Plan {
+  roomNames: string[];
+  /** Clients per shard. */
+  shards: ClientSpec[][];
+  /** Indexed by publisher id. */
+  publisherRoom: number[];
+  publisherLocalIndex: number[];
+  /** Publisher ids per room, in room-local index order. */
+  roomPublishers: number[][];
+}
+
+function roomNames(protocol: ProtocolName, rooms: number, runTag: string): string[] {
+  const plain = rooms === 1 ? ['lobby'] : Array.from({ length: rooms }, (_, i) => `r${i}`);
+  if (protocol === 'nats' || protocol === 'redis') return plain.map((r) => `roomcast-lt-${runTag}-${r}`);
+  return plain;
+}
+
+/**
+ * Client i is in room i mod rooms, on target i mod targets, in shard i mod threads; clients 0..publishers-1
+ * publish (publisher id = client id), so publishers spread evenly over rooms and shards.
+ */
+export function makePlan(o: PlanOptions): Plan {
+  if (o.clients < 1 || o.rooms < 1 || o.threads < 1 || o.targets < 1) throw new RangeError('clients, rooms, threads and targets must be ≥ 1');
+  if (o.rooms > o.clients) throw new RangeError(`--rooms ${o.rooms} > --clients ${o.clients}: a room would be empty`);
+  if (o.publishers < 0 || o.publishers > o.clients) throw new RangeError(`--publishers must be between 0 and --clients`);
+  if (o.publishers > maxPublisherId + 1) throw new RangeError(`at most ${maxPublisherId + 1} publishers`);
+  if (o.protocol === 'seed' && o.rooms !== 1) throw new RangeError('the seed server has no rooms: use --rooms 1');
+  const shards: ClientSpec[][] = Array.from({ length: Math.min(o.threads, o.clients) }, () => []);
+  const publisherRoom: number[] = [];
+  const publisherLocalIndex: number[] = [];
+  const roomPublishers: number[][] = Array.from({ length: o.rooms }, () => []);
+  for (let id = 0; id < o.clients; id++) {
+    const room = id % o.rooms;
+    const publisher = id < o.publishers ? id : -1;
+    if (publisher >= 0) {
+      publisherRoom.push(room);
+      publisherLocalIndex.push(roomPublishers[room].length);
+      roomPublishers[room].push(publisher);
+    }
+    shards[id % shards.length].push({ id, room, target: id % o.targets, publisher });
+  }
+  return { roomNames: roomNames(o.protocol, o.rooms, o.runTag), shards, publisherRoom, publisherLocalIndex, roomPublishers };
+}

@@ -1,0 +1,256 @@
+/**
+ * Merges the shards' results into the run's report: the JSON the macro benchmark reads, field by field.
+ * Window figures (throughput, latency) cover messages received inside the measured window; integrity
+ * figures (loss, duplicates, order) cover every message published after all clients were ready.
+ */
+import { decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
+import type { ShardResult } from '../../workers/loadgen/types.ts';
+import { microsecondHistogram } from '../../workers/loadgen/shard-state.ts';
+import { checkRoomOrder } from './order-check.ts';
+import type { Plan } from './plan.ts';
+import type { ProcSample } from './proc-sampler.ts';
+
+export interface RunParams {
+  protocol: string;
+  targets: string[];
+  clients: number;
+  rooms: number;
+  publishers: number;
+  rate: number;
+  window: number;
+  size: number;
+  durationS: number;
+  warmupS: number;
+  rampPerS: number;
+  threads: number;
+  drainMaxS: number;
+  serverPid: number | null;
+}
+
+export interface Percentiles {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+export interface LoadReport {
+  tool: 'roomcast-loadtest';
+  schemaVersion: 1;
+  startedAt: string;
+  machine: { cpus: number; cpuModel: string; node: string; platform: string };
+  params: RunParams;
+  connect: {
+    attempted: number;
+    connected: number;
+    ready: number;
+    rampSeconds: number;
+    readyPerSecond: number;
+    connectUs: Percentiles;
+    readyUs: Percentiles;
+  };
+  throughput: { windowSeconds: number; published: number; publishedPerSecond: number; deliveries: number; deliveriesPerSecond: number };
+  latencyUs: Percentiles;
+  integrity: {
+    published: number;
+    expectedDeliveries: number;
+    uniqueDeliveries: number;
+    lost: number;
+    lossRatio: number;
+    duplicates: number;
+    reordered: number;
+    misrouted: number;
+    garbled: number;
+    foreign: number;
+    untrackedGaps: number;
+    lossless: boolean;
+  };
+  order: { rooms: number; consistentRooms: number; divergentRooms: number; unverifiableRooms: number; consistent: boolean };
+  errors: {
+    connectErrors: number;
+    handshakeFailures: number;
+    disconnects: number;
+    protocolErrors: number;
+    overlongLines: number;
+    windowStalls: number;
+  };
+  server: null | {
+    pid: number;
+    cpuSeconds: number;
+    cpuCores: number;
+    rssStartBytes: number;
+    rssEndBytes: number;
+    peakRssBytes: number;
+    deliveriesPerCpuSecond: number;
+  };
+  generator: {
+    cpuSeconds: number;
+    cpuCores: number;
+    shards: { shard: number; clients: number; eventLoopUtilization: number; cpuSeconds: number }[];
+    saturated: boolean;
+    warnings: string[];
+  };
+  histograms: { latencyUs: string; connectUs: string; readyUs: string };
+}
+
+export interface RunSamples {
+  startedAt: Date;
+  rampSeconds: number;
+  windowSeconds: number;
+  generatorCpuSeconds: number;
+  cores: number;
+  machine: LoadReport['machine'];
+  serverStart: ProcSample | null;
+  serverEnd: ProcSample | null;
+}
+
+/** Above this event-loop utilisation a shard is too busy to read promptly: its figures understate the server. */
+export const saturatedElu = 0.9;
+
+function percentiles(h: Histogram): Percentiles {
+  return {
+    count: h.totalCount,
+    p50: h.getValueAtPercentile(50),
+    p90: h.getValueAtPercentile(90),
+    p99: h.getValueAtPercentile(99),
+    p999: h.getValueAtPercentile(99.9),
+    max: h.maxValue,
+    mean: Math.round(h.mean),
+  };
+}
+
+function merge(encoded: string[]): Histogram {
+  const total = microsecondHistogram();
+  for (const e of encoded) total.add(decodeFromCompressedBase64(e));
+  return total;
+}
+
+const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+
+export function buildReport(params: RunParams, plan: Plan, results: ShardResult[], s: RunSamples): LoadReport {
+  const total = (pick: (r: ShardResult) => number): number => sum(results.map(pick));
+  const sentPerPublisher = plan.publisherRoom.map((_, p) => total((r) => r.sentPerPublisher[p]));
+  const roomSent = plan.roomPublishers.map((pubs) => pubs.map((p) => sentPerPublisher[p]));
+
+  // Loss is counted over members still connected at the end; a disconnect is reported on its own.
+  let expected = 0;
+  let unique = 0;
+  const membersByRoom = plan.roomNames.map(() => [] as { checkpoints: number[]; lossless: boolean }[]);
+  for (const receiver of results.flatMap((r) => r.receivers)) {
+    const sent = roomSent[receiver.room];
+    const got = sum(receiver.unique);
+    const lossless = got === sum(sent);
+    if (receiver.connected) {
+      expected += sum(sent);
+      unique += got;
+    }
+    membersByRoom[receiver.room].push({ checkpoints: receiver.checkpoints, lossless });
+  }
+  const verdicts = membersByRoom.map(checkRoomOrder);
+
+  const latency = merge(results.map((r) => r.latencyHistogram));
+  const connectH = merge(results.map((r) => r.connectHistogram));
+  const readyH = merge(results.map((r) => r.readyHistogram));
+  const published = sum(sentPerPublisher);
+  const lost = expected - unique;
+  const integrity = {
+    published,
+    expectedDeliveries: expected,
+    uniqueDeliveries: unique,
+    lost,
+    lossRatio: expected === 0 ? 0 : lost / expected,
+    duplicates: sum(results.flatMap((r) => r.receivers.map((x) => x.duplicates))),
+    reordered: sum(results.flatMap((r) => r.receivers.map((x) => x.reordered))),
+    misrouted: total((r) => r.misrouted),
+    garbled: total((r) => r.garbled),
+    foreign: total((r) => r.foreign),
+    untrackedGaps: total((r) => r.untrackedGaps),
+    lossless: false,
+  };
+  integrity.lossless = lost === 0 && integrity.duplicates === 0 && integrity.misrouted === 0 && integrity.garbled === 0;
+
+  const deliveries = total((r) => r.deliveriesInWindow);
+  const shards = results.map((r) => ({
+    shard: r.shard,
+    clients: r.clients,
+    eventLoopUtilization: r.eventLoopUtilization,
+    cpuSeconds: r.threadCpuSeconds,
+  }));
+  const generatorCores = s.generatorCpuSeconds / s.windowSeconds;
+  const warnings: string[] = [];
+  for (const sh of shards) {
+    if (sh.eventLoopUtilization > saturatedElu) {
+      warnings.push(`shard ${sh.shard} event loop ${(sh.eventLoopUtilization * 100).toFixed(0)}% busy: the generator may be the limit`);
+    }
+  }
+  if (generatorCores > saturatedElu * s.cores) warnings.push(`generator uses ${generatorCores.toFixed(2)} of ${s.cores} cores`);
+  const saturated = warnings.length > 0;
+  let serverCpu = 0;
+  if (s.serverStart !== null && s.serverEnd !== null) serverCpu = s.serverEnd.cpuSeconds - s.serverStart.cpuSeconds;
+  if (generatorCores + serverCpu / s.windowSeconds > saturatedElu * s.cores) {
+    warnings.push(`generator (${generatorCores.toFixed(2)} cores) and server together use ~all ${s.cores} cores: CPU-bound box, compare per CPU-second`);
+  }
+
+  const ready = total((r) => r.ready);
+  return {
+    tool: 'roomcast-loadtest',
+    schemaVersion: 1,
+    startedAt: s.startedAt.toISOString(),
+    machine: s.machine,
+    params,
+    connect: {
+      attempted: total((r) => r.clients),
+      connected: total((r) => r.connected),
+      ready,
+      rampSeconds: s.rampSeconds,
+      readyPerSecond: s.rampSeconds > 0 ? ready / s.rampSeconds : 0,
+      connectUs: percentiles(connectH),
+      readyUs: percentiles(readyH),
+    },
+    throughput: {
+      windowSeconds: s.windowSeconds,
+      published: total((r) => r.sentInWindow),
+      publishedPerSecond: total((r) => r.sentInWindow) / s.windowSeconds,
+      deliveries,
+      deliveriesPerSecond: deliveries / s.windowSeconds,
+    },
+    latencyUs: percentiles(latency),
+    integrity,
+    order: {
+      rooms: verdicts.length,
+      consistentRooms: verdicts.filter((v) => v.divergent === 0 && v.unverifiable === 0).length,
+      divergentRooms: verdicts.filter((v) => v.divergent > 0).length,
+      unverifiableRooms: verdicts.filter((v) => v.divergent === 0 && v.unverifiable > 0).length,
+      consistent: verdicts.every((v) => v.divergent === 0 && v.unverifiable === 0),
+    },
+    errors: {
+      connectErrors: total((r) => r.connectErrors),
+      handshakeFailures: total((r) => r.handshakeFailures),
+      disconnects: total((r) => r.disconnects),
+      protocolErrors: total((r) => r.protocolErrors),
+      overlongLines: total((r) => r.overlongLines),
+      windowStalls: total((r) => r.windowStalls),
+    },
+    server:
+      s.serverStart === null || s.serverEnd === null || params.serverPid === null
+        ? null
+        : {
+            pid: params.serverPid,
+            cpuSeconds: serverCpu,
+            cpuCores: serverCpu / s.windowSeconds,
+            rssStartBytes: s.serverStart.rssBytes,
+            rssEndBytes: s.serverEnd.rssBytes,
+            peakRssBytes: s.serverEnd.peakRssBytes,
+            deliveriesPerCpuSecond: serverCpu > 0 ? deliveries / serverCpu : 0,
+          },
+    generator: { cpuSeconds: s.generatorCpuSeconds, cpuCores: generatorCores, shards, saturated, warnings },
+    histograms: {
+      latencyUs: encodeIntoCompressedBase64(latency),
+      connectUs: encodeIntoCompressedBase64(connectH),
+      readyUs: encodeIntoCompressedBase64(readyH),
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { LoadReport, Percentiles } from './report.ts';
+
+const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
+const pct = (p: Percentiles, unit: string): string =>
+  `p50 ${n(p.p50)}  p90 ${n(p.p90)}  p99 ${n(p.p99)}  p99.9 ${n(p.p999)}  max ${n(p.max)} ${unit}  (${n(p.count)} samples)`;
+
+/** The human summary: one row per figure, labels padded to a column. */
+export function summaryTable(r: LoadReport): string {
+  const p = r.params;
+  const rows: [string, string][] = [
+    ['target', `${p.protocol} ${p.targets.join(', ')}`],
+    ['load', `${n(p.clients)} clients, ${p.rooms} room(s), ${p.publishers} publisher(s), ${p.size} B, ${p.rate > 0 ? `${n(p.rate)} msg/s` : `window ${p.window}`}, ${p.durationS}s after ${p.warmupS}s warmup, ${p.threads} shard(s)`],
+    ['machine', `${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`],
+    ['connect', `${n(r.connect.ready)}/${n(r.connect.attempted)} ready in ${r.connect.rampSeconds.toFixed(2)}s (${n(r.connect.readyPerSecond)}/s)`],
+    ['connect µs', pct(r.connect.connectUs, 'µs')],
+    ['ready µs', pct(r.connect.readyUs, 'µs')],
+    ['published', `${n(r.throughput.publishedPerSecond)} msg/s`],
+    ['deliveries', `${n(r.throughput.deliveriesPerSecond)} msg/s`],
+    ['latency', pct(r.latencyUs, 'µs')],
+    [
+      'integrity',
+      `lost ${n(r.integrity.lost)}/${n(r.integrity.expectedDeliveries)} (${(r.integrity.lossRatio * 100).toFixed(3)}%), dup ${n(r.integrity.duplicates)}, reordered ${n(r.integrity.reordered)}, misrouted ${n(r.integrity.misrouted)}, garbled ${n(r.integrity.garbled)}${r.integrity.foreign > 0 ? `, foreign ${n(r.integrity.foreign)}` : ''}`,
+    ],
+    [
+      'room order',
+      `${r.order.consistentRooms}/${r.order.rooms} rooms consistent, ${r.order.divergentRooms} divergent, ${r.order.unverifiableRooms} unverifiable (loss)`,
+    ],
+    [
+      'errors',
+      `connect ${r.errors.connectErrors}, handshake ${r.errors.handshakeFailures}, disconnects ${r.errors.disconnects}, protocol ${r.errors.protocolErrors}, overlong ${r.errors.overlongLines}, window stalls ${r.errors.windowStalls}`,
+    ],
+  ];
+  if (r.server !== null) {
+    rows.push(
+      ['server', `pid ${r.server.pid}: ${r.server.cpuCores.toFixed(2)} cores, RSS ${mb(r.server.rssStartBytes)} → ${mb(r.server.rssEndBytes)} (peak ${mb(r.server.peakRssBytes)})`],
+      ['per server CPU-s', `${n(r.server.deliveriesPerCpuSecond)} deliveries`],
+    );
+  }
+  const elu = r.generator.shards.map((s) => `${(s.eventLoopUtilization * 100).toFixed(0)}%`).join(' ');
+  rows.push(['generator', `${r.generator.cpuCores.toFixed(2)} cores, shard ELU ${elu}`]);
+  for (const w of r.generator.warnings) rows.push(['WARNING', w]);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}
