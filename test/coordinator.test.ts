@@ -1,0 +1,245 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { defaultConfig, type ServerConfig } from '../src/config.ts';
+import type { CoordinatorOp, WorkerOp } from '../src/thread-messages.ts';
+import { Coordinator } from '../workers/coordinator/coordinator.ts';
+
+/** A Coordinator whose ops to each worker are recorded, as the worker's port would receive them. */
+class Harness {
+  readonly coordinator: Coordinator;
+  readonly #sent = new Map<number, CoordinatorOp[]>();
+
+  constructor(config: Partial<ServerConfig> = {}) {
+    this.coordinator = new Coordinator({ ...defaultConfig, ...config }, (workerId, op) => {
+      const ops = this.#sent.get(workerId) ?? [];
+      ops.push(op);
+      this.#sent.set(workerId, ops);
+    });
+  }
+
+  /** The ops sent to a worker since the last take, oldest first. */
+  take(workerId: number): CoordinatorOp[] {
+    const ops = this.#sent.get(workerId) ?? [];
+    this.#sent.delete(workerId);
+    return ops;
+  }
+
+  takeAll(): void {
+    this.#sent.clear();
+  }
+
+  op(workerId: number, op: WorkerOp): void {
+    this.coordinator.handle(workerId, op);
+  }
+
+  /** Registers a nick in the lobby and returns whether it was accepted; recorded ops are discarded. */
+  hello(workerId: number, connectionId: number, nick: string): boolean {
+    this.op(workerId, { type: 'hello', connectionId, nick, room: 'lobby' });
+    const result = this.take(workerId).find((op) => op.type === 'hello-result');
+    this.takeAll();
+    return result?.type === 'hello-result' && result.accepted;
+  }
+
+  say(workerId: number, room: string, text: string): void {
+    this.op(workerId, { type: 'say', room, line: `[${room}] ${text}\n` });
+  }
+}
+
+const deliveries = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'deliver').map((op) => op.line);
+const replies = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'reply').map((op) => op.text);
+
+describe('Coordinator', () => {
+  test('hello: accepted, then joined (lobby, no history), then the join notice', () => {
+    const h = new Harness();
+    h.op(1, { type: 'hello', connectionId: 10, nick: 'alice', room: 'lobby' });
+    assert.deepEqual(h.take(1), [
+      { type: 'hello-result', connectionId: 10, nick: 'alice', accepted: true },
+      { type: 'joined', connectionId: 10, room: 'lobby', history: [] },
+      { type: 'deliver', room: 'lobby', line: '[lobby] -- alice joined\n' },
+    ]);
+  });
+
+  test('nicks are unique server-wide regardless of case', () => {
+    const h = new Harness();
+    assert.ok(h.hello(1, 10, 'Alice'));
+    h.op(2, { type: 'hello', connectionId: 20, nick: 'aLiCe', room: 'lobby' });
+    assert.deepEqual(h.take(2), [{ type: 'hello-result', connectionId: 20, nick: 'aLiCe', accepted: false }]);
+    assert.deepEqual(h.take(1), [], 'a refused hello is not announced');
+    assert.equal(h.coordinator.stats().nicks, 1);
+  });
+
+  test('join sends joined with recent history before the join notice', () => {
+    const h = new Harness({ historySize: 10, historyOnJoin: 2 });
+    h.hello(1, 10, 'alice');
+    h.op(1, { type: 'join', connectionId: 10, room: 'dev' });
+    for (const text of ['one', 'two', 'three']) h.say(1, 'dev', text);
+    h.hello(1, 11, 'bob');
+    h.takeAll();
+    h.op(1, { type: 'join', connectionId: 11, room: 'dev' });
+    assert.deepEqual(h.take(1), [
+      { type: 'joined', connectionId: 11, room: 'dev', history: ['[dev] two\n', '[dev] three\n'] },
+      { type: 'deliver', room: 'dev', line: '[dev] -- bob joined\n' },
+    ]);
+  });
+
+  test('joining a room twice changes nothing', () => {
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.op(1, { type: 'join', connectionId: 10, room: 'lobby' });
+    assert.deepEqual(h.take(1), []);
+  });
+
+  test('a room line goes once to each worker with members there, not once per member', () => {
+    const h = new Harness();
+    for (const id of [10, 11, 12]) h.hello(1, id, `w1_${id}`);
+    for (const id of [20, 21]) h.hello(2, id, `w2_${id}`);
+    h.hello(3, 30, 'w3_30');
+    for (const id of [10, 11, 12]) h.op(1, { type: 'join', connectionId: id, room: 'dev' });
+    for (const id of [20, 21]) h.op(2, { type: 'join', connectionId: id, room: 'dev' });
+    h.takeAll();
+    const before = h.coordinator.stats();
+    h.say(1, 'dev', 'hello');
+    assert.deepEqual(deliveries(h.take(1)), ['[dev] hello\n']);
+    assert.deepEqual(deliveries(h.take(2)), ['[dev] hello\n']);
+    assert.deepEqual(h.take(3), [], 'worker 3 has nobody in dev');
+    const after = h.coordinator.stats();
+    assert.equal(after.forwards - before.forwards, 2);
+    assert.equal(after.roomMessages - before.roomMessages, 1);
+  });
+
+  test('every worker receives a room’s lines in one order, whoever sends them', () => {
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.hello(2, 20, 'bob');
+    h.takeAll();
+    for (let i = 0; i < 20; i++) h.say(i % 2 === 0 ? 1 : 2, 'lobby', `m${i}`);
+    const expected = Array.from({ length: 20 }, (_, i) => `[lobby] m${i}\n`);
+    assert.deepEqual(deliveries(h.take(1)), expected);
+    assert.deepEqual(deliveries(h.take(2)), expected);
+  });
+
+  test('a line for a room nobody is in goes nowhere and is not kept', () => {
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.say(1, 'ghost', 'boo');
+    assert.deepEqual(h.take(1), []);
+    assert.equal(h.coordinator.stats().rooms, 1);
+  });
+
+  test('part: the others hear "left"; the parted worker stops getting the room', () => {
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.hello(2, 20, 'bob');
+    h.takeAll();
+    h.op(2, { type: 'part', connectionId: 20, room: 'lobby' });
+    assert.deepEqual(deliveries(h.take(1)), ['[lobby] -- bob left\n']);
+    assert.deepEqual(h.take(2), []);
+    h.say(1, 'lobby', 'still here');
+    assert.deepEqual(h.take(2), []);
+    h.op(2, { type: 'part', connectionId: 20, room: 'lobby' });
+    assert.deepEqual(deliveries(h.take(1)), ['[lobby] still here\n'], 'a second part is ignored');
+  });
+
+  test('leave: a quit notice in every room of the user, then the `left` answer', () => {
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.hello(2, 20, 'bob');
+    h.op(2, { type: 'join', connectionId: 20, room: 'dev' });
+    h.op(1, { type: 'join', connectionId: 10, room: 'dev' });
+    h.takeAll();
+    h.op(2, { type: 'leave', connectionId: 20, reason: 'quit: bye' });
+    assert.deepEqual(deliveries(h.take(1)), ['[lobby] -- bob quit (quit: bye)\n', '[dev] -- bob quit (quit: bye)\n']);
+    assert.deepEqual(h.take(2), [{ type: 'left', connectionId: 20 }]);
+    assert.ok(h.hello(3, 30, 'BOB'), 'the nick is free again');
+  });
+
+  test('leave from a connection the coordinator does not know is still answered', () => {
+    const h = new Harness();
+    h.op(1, { type: 'leave', connectionId: 99, reason: 'quit' });
+    assert.deepEqual(h.take(1), [{ type: 'left', connectionId: 99 }]);
+  });
+
+  test('rename: accepted, announced in every room of the user, old nick freed', () => {
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.hello(2, 20, 'bob');
+    h.op(1, { type: 'join', connectionId: 10, room: 'dev' });
+    h.op(2, { type: 'join', connectionId: 20, room: 'dev' });
+    h.takeAll();
+    h.op(1, { type: 'rename', connectionId: 10, nick: 'carol' });
+    const ops = h.take(1);
+    assert.deepEqual(ops[0], { type: 'rename-result', connectionId: 10, nick: 'carol', accepted: true });
+    const notices = ['[lobby] -- alice is now known as carol\n', '[dev] -- alice is now known as carol\n'];
+    assert.deepEqual(deliveries(ops), notices);
+    assert.deepEqual(deliveries(h.take(2)), notices);
+    assert.ok(h.hello(3, 30, 'Alice'), 'the old nick is free');
+    assert.ok(!h.hello(3, 31, 'CAROL'), 'the new nick is taken');
+  });
+
+  test('rename to a taken nick is refused without a notice; a change of case is allowed', () => {
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.hello(2, 20, 'bob');
+    h.op(1, { type: 'rename', connectionId: 10, nick: 'Bob' });
+    assert.deepEqual(h.take(1), [{ type: 'rename-result', connectionId: 10, nick: 'Bob', accepted: false }]);
+    assert.deepEqual(h.take(2), []);
+    h.op(1, { type: 'rename', connectionId: 10, nick: 'Alice' });
+    assert.deepEqual(h.take(1)[0], { type: 'rename-result', connectionId: 10, nick: 'Alice', accepted: true });
+  });
+
+  test('private messages cross workers; the sender gets the delivered form; unknown nicks get NO_SUCH_NICK', () => {
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.hello(2, 20, 'Bob');
+    h.op(1, { type: 'private', connectionId: 10, toNick: 'bob', text: 'psst' });
+    assert.deepEqual(h.take(2), [{ type: 'reply', connectionId: 20, text: '[pm] <alice> psst\n' }]);
+    assert.deepEqual(h.take(1), [{ type: 'reply', connectionId: 10, text: '[pm -> Bob] <alice> psst\n' }]);
+    h.op(1, { type: 'private', connectionId: 10, toNick: 'nobody', text: 'hello?' });
+    const [error] = replies(h.take(1));
+    assert.match(error!, /^!! NO_SUCH_NICK .*nobody/);
+  });
+
+  test('forgetWorker frees its nicks and tells the rooms, on the other workers, that its users quit', () => {
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.hello(2, 20, 'bob');
+    h.hello(2, 21, 'dave');
+    h.takeAll();
+    h.coordinator.forgetWorker(2, 'worker restarted');
+    assert.deepEqual(deliveries(h.take(1)), ['[lobby] -- bob quit (worker restarted)\n', '[lobby] -- dave quit (worker restarted)\n']);
+    assert.equal(h.coordinator.stats().nicks, 1);
+    assert.ok(h.hello(1, 11, 'bob'));
+    h.say(1, 'lobby', 'hi');
+    assert.deepEqual(h.take(2), [], 'the forgotten worker gets nothing more');
+  });
+
+  test('an emptied room is forgotten with its history', () => {
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.op(1, { type: 'join', connectionId: 10, room: 'dev' });
+    h.say(1, 'dev', 'secret');
+    assert.equal(h.coordinator.stats().rooms, 2);
+    h.op(1, { type: 'part', connectionId: 10, room: 'dev' });
+    assert.equal(h.coordinator.stats().rooms, 1);
+    h.takeAll();
+    h.op(1, { type: 'join', connectionId: 10, room: 'dev' });
+    assert.deepEqual(h.take(1)[0], { type: 'joined', connectionId: 10, room: 'dev', history: [] });
+  });
+
+  test('rooms, members and history are answered to the asking connection', () => {
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.hello(2, 20, 'bob');
+    h.op(2, { type: 'join', connectionId: 20, room: 'dev' });
+    h.say(2, 'dev', 'one');
+    h.takeAll();
+    h.op(1, { type: 'list-rooms', connectionId: 10 });
+    h.op(1, { type: 'list-members', connectionId: 10, room: 'lobby' });
+    h.op(1, { type: 'history', connectionId: 10, room: 'dev', count: 5 });
+    assert.deepEqual(replies(h.take(1)), [
+      '-- rooms: dev (1), lobby (2)\n',
+      '-- lobby (2): alice, bob\n',
+      '-- last 2 messages of dev:\n[dev] -- bob joined\n[dev] one\n',
+    ]);
+  });
+});
