@@ -37,7 +37,8 @@ export function makePlan(o: PlanOptions): Plan {
   if (o.clients < 1 || o.rooms < 1 || o.threads < 1 || o.targets < 1) throw new RangeError('clients, rooms, threads and targets must be ≥ 1');
   if (o.rooms > o.clients) throw new RangeError(`--rooms ${o.rooms} > --clients ${o.clients}: a room would be empty`);
   if (o.publishers < 0 || o.publishers > o.clients) throw new RangeError(`--publishers must be between 0 and --clients`);
-  if (o.publishers > maxPublisherId + 1) throw new RangeError(`at most ${maxPublisherId + 1} publishers`);
+  // Publisher id maxPublisherId is reserved for the sink server.
+  if (o.publishers > maxPublisherId) throw new RangeError(`at most ${maxPublisherId} publishers`);
   if (o.protocol === 'seed' && o.rooms !== 1) throw new RangeError('the seed server has no rooms: use --rooms 1');
   const shards: ClientSpec[][] = Array.from({ length: Math.min(o.threads, o.clients) }, () => []);
   const publisherRoom: number[] = [];

@@ -2,22 +2,24 @@
  * The load generator's chat payload: ASCII only (it travels through text protocols), with fixed-offset
  * decimal fields so the receive path reads them straight from the socket buffer without slicing strings.
  *
- *   0   1           7             17                 32                 size
- *   | ~ | pub (6)   | seq (10)    | sentNs (15)      | x x x … padding  |
+ *   0   1          6             16                 31                 size
+ *   | ~ | pub (5)  | seq (10)    | sentNs (15)      | x x x … padding  |
  *
+ * Every field is a whole number of 5-digit groups: a group fits an int32, so decoding is int32
+ * arithmetic with one range check per group (this is the receive path's hottest code).
  * sentNs is nanoseconds since the run's epoch (process.hrtime.bigint() taken once by the main thread;
  * the monotonic clock is process-wide, so every shard thread compares against the same origin).
  * 15 digits cover 11 days, and every value stays an exact integer in a double.
  */
 export const payloadMagic = 0x7e; // '~'
 const publisherOffset = 1;
-const publisherDigits = 6;
-const seqOffset = 7;
+const publisherDigits = 5;
+const seqOffset = 6;
 const seqDigits = 10;
-const sentOffset = 17;
+const sentOffset = 16;
 const sentDigits = 15;
-export const payloadHeaderBytes = 32;
-export const maxPublisherId = 999_999;
+export const payloadHeaderBytes = 31;
+export const maxPublisherId = 99_999;
 const paddingByte = 0x78; // 'x'
 
 export interface DecodedPayload {
@@ -35,15 +37,16 @@ function writeDigits(buf: Buffer, at: number, digits: number, value: number): vo
   }
 }
 
-/** Returns -1 when a byte is not a digit (a garbled line). */
-function readDigits(buf: Buffer, at: number, digits: number): number {
-  let v = 0;
-  for (let i = at; i < at + digits; i++) {
-    const d = buf[i] - 0x30;
-    if (d < 0 || d > 9) return -1;
-    v = v * 10 + d;
-  }
-  return v;
+/** Five ASCII digits as an int32, or -1 when one of them is not a digit (a garbled line). */
+function readGroup(buf: Buffer, at: number): number {
+  const a = buf[at] - 0x30;
+  const b = buf[at + 1] - 0x30;
+  const c = buf[at + 2] - 0x30;
+  const d = buf[at + 3] - 0x30;
+  const e = buf[at + 4] - 0x30;
+  // Negative iff some digit is below 0 or above 9.
+  if ((a | b | c | d | e | (9 - a) | (9 - b) | (9 - c) | (9 - d) | (9 - e)) < 0) return -1;
+  return a * 10000 + b * 1000 + c * 100 + d * 10 + e;
 }
 
 /** Writes a payload for `publisher` with seq and time zeroed; stampPayload fills those per message. */
@@ -65,13 +68,16 @@ export function stampPayload(buf: Buffer, at: number, seq: number, sentNs: numbe
 
 /** Fills `out` (reused by the caller: no allocation per message); false when the fields are not digits. */
 export function decodePayload(buf: Buffer, at: number, out: DecodedPayload): boolean {
-  const publisher = readDigits(buf, at + publisherOffset, publisherDigits);
-  const seq = readDigits(buf, at + seqOffset, seqDigits);
-  const sentNs = readDigits(buf, at + sentOffset, sentDigits);
-  if (publisher < 0 || seq < 0 || sentNs < 0) return false;
+  const publisher = readGroup(buf, at + publisherOffset);
+  const seqHigh = readGroup(buf, at + seqOffset);
+  const seqLow = readGroup(buf, at + seqOffset + 5);
+  const sentHigh = readGroup(buf, at + sentOffset);
+  const sentMid = readGroup(buf, at + sentOffset + 5);
+  const sentLow = readGroup(buf, at + sentOffset + 10);
+  if ((publisher | seqHigh | seqLow | sentHigh | sentMid | sentLow) < 0) return false;
   out.publisher = publisher;
-  out.seq = seq;
-  out.sentNs = sentNs;
+  out.seq = seqHigh * 1e5 + seqLow;
+  out.sentNs = (sentHigh * 1e5 + sentMid) * 1e5 + sentLow;
   return true;
 }
 

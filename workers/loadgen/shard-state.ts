@@ -26,6 +26,8 @@ export class ShardState {
   measureStartNs = Number.POSITIVE_INFINITY;
   measureEndNs = Number.POSITIVE_INFINITY;
   closing = false;
+  #runUs = -1;
+  #runCount = 0;
   /** Window mode: called when a publisher's own message comes back (its window has room again). */
   afterAck: (() => void) | null = null;
 
@@ -51,6 +53,26 @@ export class ShardState {
     this.adapter = protocolAdapters[task.protocol];
     this.now = monoClock(task.epochNs);
     this.sentPerPublisher = new Array<number>(task.publisherRoom.length).fill(0);
+  }
+
+  /**
+   * Run-length front end to the latency histogram: hdr's recordValue costs a log2 and a pow, and in
+   * window mode a whole batch shares one send stamp and usually one arrival chunk, so equal latencies
+   * come in runs. Call flushLatency() before reading the histogram.
+   */
+  recordLatency(us: number): void {
+    if (us === this.#runUs) {
+      this.#runCount++;
+      return;
+    }
+    this.flushLatency();
+    this.#runUs = us;
+    this.#runCount = 1;
+  }
+
+  flushLatency(): void {
+    if (this.#runCount > 0) this.latency.recordValueWithCount(this.#runUs, this.#runCount);
+    this.#runCount = 0;
   }
 
   inWindow(ns: number): boolean {

@@ -57,6 +57,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
   else await publishInWindow(publishers, state);
   await drain(state);
   const { eventLoopUtilization, threadCpuSeconds } = await usage;
+  state.flushLatency();
 
   const result: ShardResult = {
     shard: task.shard,

@@ -173,7 +173,7 @@ export class SimClient {
       return;
     }
     this.#tracker.accept(task.publisherLocalIndex[publisher], seq);
-    if (counted) state.latency.recordValue(Math.max(0, Math.floor((now - sentNs) / 1000)));
+    if (counted) state.recordLatency(Math.max(0, Math.floor((now - sentNs) / 1000)));
     // Own echo acknowledges everything sent before it: own messages arrive in order, so an earlier
     // seq still missing was lost (the seed garbles) and must not hold the window shut.
     if (publisher === this.spec.publisher && seq >= this.#ackedSeq) {
