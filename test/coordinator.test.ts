@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { defaultConfig, type ServerConfig } from '../src/config.ts';
-import type { CoordinatorOp, WorkerOp } from '../src/thread-messages.ts';
+import type { CoordinatorOp } from '../src/thread-messages.ts';
 import { Coordinator } from '../workers/coordinator/coordinator.ts';
+
+/** The worker ops the Coordinator itself handles (its thread may intercept others). */
+type HandledOp = Parameters<Coordinator['handle']>[1];
 
 /** A Coordinator whose ops to each worker are recorded, as the worker's port would receive them. */
 class Harness {
@@ -28,7 +31,7 @@ class Harness {
     this.#sent.clear();
   }
 
-  op(workerId: number, op: WorkerOp): void {
+  op(workerId: number, op: HandledOp): void {
     this.coordinator.handle(workerId, op);
   }
 
