@@ -76,6 +76,8 @@ export interface LoadReport {
     protocolErrors: number;
     overlongLines: number;
     windowStalls: number;
+    /** Up to 5 error lines per shard, verbatim. */
+    samples: string[];
   };
   server: null | {
     pid: number;
@@ -233,6 +235,7 @@ export function buildReport(params: RunParams, plan: Plan, results: ShardResult[
       protocolErrors: total((r) => r.protocolErrors),
       overlongLines: total((r) => r.overlongLines),
       windowStalls: total((r) => r.windowStalls),
+      samples: results.flatMap((r) => r.errorSamples),
     },
     server:
       s.serverStart === null || s.serverEnd === null || params.serverPid === null

@@ -31,6 +31,7 @@ export function summaryTable(r: LoadReport): string {
       `connect ${r.errors.connectErrors}, handshake ${r.errors.handshakeFailures}, disconnects ${r.errors.disconnects}, protocol ${r.errors.protocolErrors}, overlong ${r.errors.overlongLines}, window stalls ${r.errors.windowStalls}`,
     ],
   ];
+  for (const line of r.errors.samples) rows.push(['error line', line]);
   if (r.server !== null) {
     rows.push(
       ['server', `pid ${r.server.pid}: ${r.server.cpuCores.toFixed(2)} cores, RSS ${mb(r.server.rssStartBytes)} → ${mb(r.server.rssEndBytes)} (peak ${mb(r.server.peakRssBytes)})`],

@@ -49,6 +49,21 @@ test('a payload with a non-digit anywhere in its fields does not decode', () => 
   }
 });
 
+test('two frames spliced at any offset inside the header do not decode', () => {
+  const a = encodeFrames(makeFrameTemplate(Buffer.alloc(0), Buffer.alloc(0), 64, 1), 1, 1234, 5_000_000, 0);
+  const b = encodeFrames(makeFrameTemplate(Buffer.alloc(0), Buffer.alloc(0), 64, 2), 1, 98_765, 7_000_123, 0);
+  let spliceable = 0;
+  for (let k = 1; k < payloadHeaderBytes; k++) {
+    const spliced = Buffer.concat([a.subarray(0, k), b.subarray(k)]);
+    const header = spliced.subarray(0, payloadHeaderBytes);
+    // Where the frames share their first k bytes the splice is just b: nothing to detect.
+    if (header.equals(a.subarray(0, payloadHeaderBytes)) || header.equals(b.subarray(0, payloadHeaderBytes))) continue;
+    spliceable++;
+    assert.equal(decodePayload(spliced, 0, scratch()), false, `spliced at ${k}`);
+  }
+  assert.ok(spliceable > 25);
+});
+
 test('sizes below the header and publisher ids out of range are refused', () => {
   assert.throws(() => makeFrameTemplate(Buffer.alloc(0), Buffer.alloc(0), payloadHeaderBytes - 1, 0), RangeError);
   assert.throws(() => makeFrameTemplate(Buffer.alloc(0), Buffer.alloc(0), 64, maxPublisherId + 1), RangeError);

@@ -2,11 +2,14 @@
  * The load generator's chat payload: ASCII only (it travels through text protocols), with fixed-offset
  * decimal fields so the receive path reads them straight from the socket buffer without slicing strings.
  *
- *   0   1          6             16                 31                 size
- *   | ~ | pub (5)  | seq (10)    | sentNs (15)      | x x x … padding  |
+ *   0   1          6             16                 31          36          size
+ *   | ~ | pub (5)  | seq (10)    | sentNs (15)      | check (5) | x x x … padding  |
  *
  * Every field is a whole number of 5-digit groups: a group fits an int32, so decoding is int32
  * arithmetic with one range check per group (this is the receive path's hottest code).
+ * The check group is a weighted sum of the others: a relay that splices two senders' bytes together
+ * at the same offset (the seed server does, since every frame has the same length) yields digits that
+ * parse but do not check, so the line is counted as garbled instead of as a bogus seq.
  * sentNs is nanoseconds since the run's epoch (process.hrtime.bigint() taken once by the main thread;
  * the monotonic clock is process-wide, so every shard thread compares against the same origin).
  * 15 digits cover 11 days, and every value stays an exact integer in a double.
@@ -18,7 +21,8 @@ const seqOffset = 6;
 const seqDigits = 10;
 const sentOffset = 16;
 const sentDigits = 15;
-export const payloadHeaderBytes = 31;
+const checkOffset = 31;
+export const payloadHeaderBytes = 36;
 export const maxPublisherId = 99_999;
 const paddingByte = 0x78; // 'x'
 
@@ -61,12 +65,19 @@ export function writePayloadTemplate(buf: Buffer, at: number, size: number, publ
   stampPayload(buf, at, 0, 0);
 }
 
+function checkGroup(publisher: number, seqHigh: number, seqLow: number, sentHigh: number, sentMid: number, sentLow: number): number {
+  return (publisher * 7 + seqHigh * 13 + seqLow * 17 + sentHigh * 19 + sentMid * 23 + sentLow * 29) % 99_991;
+}
+
 export function stampPayload(buf: Buffer, at: number, seq: number, sentNs: number): void {
   writeDigits(buf, at + seqOffset, seqDigits, seq);
   writeDigits(buf, at + sentOffset, sentDigits, sentNs);
+  const group = (offset: number): number => readGroup(buf, at + offset);
+  const check = checkGroup(group(publisherOffset), group(seqOffset), group(seqOffset + 5), group(sentOffset), group(sentOffset + 5), group(sentOffset + 10));
+  writeDigits(buf, at + checkOffset, 5, check);
 }
 
-/** Fills `out` (reused by the caller: no allocation per message); false when the fields are not digits. */
+/** Fills `out` (reused by the caller: no allocation per message); false when the fields are not digits or do not check. */
 export function decodePayload(buf: Buffer, at: number, out: DecodedPayload): boolean {
   const publisher = readGroup(buf, at + publisherOffset);
   const seqHigh = readGroup(buf, at + seqOffset);
@@ -75,6 +86,7 @@ export function decodePayload(buf: Buffer, at: number, out: DecodedPayload): boo
   const sentMid = readGroup(buf, at + sentOffset + 5);
   const sentLow = readGroup(buf, at + sentOffset + 10);
   if ((publisher | seqHigh | seqLow | sentHigh | sentMid | sentLow) < 0) return false;
+  if (readGroup(buf, at + checkOffset) !== checkGroup(publisher, seqHigh, seqLow, sentHigh, sentMid, sentLow)) return false;
   out.publisher = publisher;
   out.seq = seqHigh * 1e5 + seqLow;
   out.sentNs = (sentHigh * 1e5 + sentMid) * 1e5 + sentLow;

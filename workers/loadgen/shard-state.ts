@@ -9,6 +9,8 @@ export function microsecondHistogram(): Histogram {
   return build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
 }
 
+const maxErrorSamples = 5;
+
 /** What every simulated client of one shard shares: the run's clock and window, and the counters. */
 export class ShardState {
   readonly task: ShardTask;
@@ -47,6 +49,8 @@ export class ShardState {
   deliveriesInWindow = 0;
   deliveriesTotal = 0;
   readonly sentPerPublisher: number[];
+  /** The first few error lines the server sent, verbatim, to say why a run went wrong. */
+  readonly errorSamples: string[] = [];
 
   constructor(task: ShardTask) {
     this.task = task;
@@ -73,6 +77,11 @@ export class ShardState {
   flushLatency(): void {
     if (this.#runCount > 0) this.latency.recordValueWithCount(this.#runUs, this.#runCount);
     this.#runCount = 0;
+  }
+
+  noteError(buf: Buffer, start: number, end: number): void {
+    this.protocolErrors++;
+    if (this.errorSamples.length < maxErrorSamples) this.errorSamples.push(buf.toString('latin1', start, Math.min(end, start + 200)));
   }
 
   inWindow(ns: number): boolean {

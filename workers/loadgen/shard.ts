@@ -68,6 +68,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     handshakeFailures: state.handshakeFailures,
     disconnects: state.disconnects,
     protocolErrors: state.protocolErrors,
+    errorSamples: state.errorSamples,
     garbled: state.garbled,
     overlongLines: clients.reduce((n, c) => n + c.overlongLines, 0),
     misrouted: state.misrouted,

@@ -151,7 +151,7 @@ export class SimClient {
       return;
     }
     const verdict = state.adapter.controlLine(buf, start, end, this.#send);
-    if (verdict === 'error') state.protocolErrors++;
+    if (verdict === 'error') state.noteError(buf, start, end);
     else if (verdict === 'garbled') state.garbled++;
   };
 
@@ -188,6 +188,7 @@ export class SimClient {
     const step = this.#session.line(buf, start, end);
     if (step === 'failed') {
       this.#state.handshakeFailures++;
+      this.#state.noteError(buf, start, end);
       this.#settle('failed');
       this.close();
     } else if (step === 'ready') {

@@ -84,6 +84,7 @@ export interface ShardResult {
   handshakeFailures: number;
   disconnects: number;
   protocolErrors: number;
+  errorSamples: string[];
   garbled: number;
   overlongLines: number;
   misrouted: number;
