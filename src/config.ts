@@ -1,5 +1,6 @@
 // Server configuration: one type, its defaults, and the command line that fills it.
 import { Command, InvalidArgumentError } from 'commander';
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 
 export interface ServerConfig {
@@ -12,7 +13,38 @@ export interface ServerConfig {
   maxRoomsPerClient: number;
   /** Bytes a client may have waiting to be written before it is dropped as a slow consumer. */
   maxOutputBytes: number;
+  /** Per-connection flood limits; 0 turns a limit off. */
+  floodMessagesPerSecond: number;
+  floodBytesPerSecond: number;
+  /** Concurrent connections for the whole server and from one IP address; 0 means no limit. */
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  handshakeTimeoutMs: number;
+  /** Close connections silent for this long; 0 never does (TCP keepalive still finds dead peers). */
+  idleTimeoutMs: number;
+  keepAliveMs: number;
+  shutdownTimeoutMs: number;
+  tlsPort: number;
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
+  /** Enables /oper; there is deliberately no default. Prefer the ROOMCAST_OPERATOR_PASSWORD variable. */
+  operatorPassword: string | undefined;
   statsIntervalMs: number;
+  /** Lets tests crash a worker through the in-process control plane; never settable from the CLI. */
+  testHooks: boolean;
+}
+
+/** Room for the process's own descriptors (listeners, thread plumbing, files) under the fd limit. */
+const reservedDescriptors = 200;
+
+/** The soft limit on open files, from /proc (Linux); connections beyond it could not be accepted. */
+function openFileLimit(): number | undefined {
+  try {
+    const match = /^Max open files\s+(\d+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
+    return match === null ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 export const defaultConfig: ServerConfig = {
@@ -24,7 +56,20 @@ export const defaultConfig: ServerConfig = {
   maxLineBytes: 4096,
   maxRoomsPerClient: 20,
   maxOutputBytes: 1024 * 1024,
+  floodMessagesPerSecond: 50,
+  floodBytesPerSecond: 64 * 1024,
+  maxConnections: Math.max(100, (openFileLimit() ?? 10_000) - reservedDescriptors),
+  maxConnectionsPerIp: 1000,
+  handshakeTimeoutMs: 30_000,
+  idleTimeoutMs: 0,
+  keepAliveMs: 60_000,
+  shutdownTimeoutMs: 5000,
+  tlsPort: 9998,
+  tlsCertFile: undefined,
+  tlsKeyFile: undefined,
+  operatorPassword: undefined,
   statsIntervalMs: 0,
+  testHooks: false,
 };
 
 function integer(min: number, max: number) {
@@ -37,11 +82,13 @@ function integer(min: number, max: number) {
   };
 }
 
+const day = 86_400_000;
+
 /** Parses `npm start -- ...` arguments; prints usage and exits non-zero on a bad flag. */
-export function parseServerArgs(argv: readonly string[]): ServerConfig {
+export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const d = defaultConfig;
   const program = new Command('roomcast')
-    .description('Multi-user broadcast chat server (line protocol over TCP).')
+    .description('Multi-user broadcast chat server (line protocol over TCP, optionally TLS).')
     .option('--host <address>', 'address to listen on', d.host)
     .option('--port <number>', 'TCP port (0 picks a free one)', integer(0, 65535), d.port)
     .option('--workers <number>', 'connection worker threads', integer(1, 64), d.workers)
@@ -50,10 +97,31 @@ export function parseServerArgs(argv: readonly string[]): ServerConfig {
     .option('--max-line-bytes <bytes>', 'longest input line accepted', integer(64, 1024 * 1024), d.maxLineBytes)
     .option('--max-rooms-per-client <rooms>', 'rooms one client may be in', integer(1, 10_000), d.maxRoomsPerClient)
     .option('--max-output-bytes <bytes>', 'unsent output per client before it is dropped as a slow consumer', integer(1024, 1024 ** 3), d.maxOutputBytes)
-    .option('--stats-interval-ms <ms>', 'print a stats line this often (0: never)', integer(0, 86_400_000), d.statsIntervalMs)
+    .option('--flood-messages-per-second <n>', 'lines per second one client may send (0: no limit)', integer(0, 10_000_000), d.floodMessagesPerSecond)
+    .option('--flood-bytes-per-second <n>', 'bytes per second one client may send (0: no limit)', integer(0, 1024 ** 3), d.floodBytesPerSecond)
+    .option('--max-connections <n>', 'concurrent connections (default: the open-file limit less a reserve)', integer(1, 10_000_000), d.maxConnections)
+    .option('--max-connections-per-ip <n>', 'concurrent connections from one address (0: no limit)', integer(0, 10_000_000), d.maxConnectionsPerIp)
+    .option('--handshake-timeout-ms <ms>', 'close connections that choose no nickname in this time', integer(100, day), d.handshakeTimeoutMs)
+    .option('--idle-timeout-ms <ms>', 'close connections silent this long (0: never)', integer(0, day), d.idleTimeoutMs)
+    .option('--keep-alive-ms <ms>', 'TCP keepalive delay, to find peers that vanished (0: off)', integer(0, day), d.keepAliveMs)
+    .option('--shutdown-timeout-ms <ms>', 'longest a graceful shutdown may take', integer(100, 600_000), d.shutdownTimeoutMs)
+    .option('--tls-cert <file>', 'PEM certificate: also listen for TLS on --tls-port')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--tls-port <number>', 'TLS port, used with --tls-cert and --tls-key', integer(0, 65535), d.tlsPort)
+    .option('--operator-password <password>', 'enables /oper (better: ROOMCAST_OPERATOR_PASSWORD); no default')
+    .option('--stats-interval-ms <ms>', 'print a stats line this often (0: never)', integer(0, day), d.statsIntervalMs)
     .showHelpAfterError()
     .allowExcessArguments(false)
     .parse(argv, { from: 'user' });
-  const options = program.opts<ServerConfig>();
-  return { ...d, ...options, historyOnJoin: Math.min(options.historyOnJoin, options.historySize) };
+  const { tlsCert, tlsKey, ...options } = program.opts<Omit<ServerConfig, 'tlsCertFile' | 'tlsKeyFile'> & { tlsCert?: string; tlsKey?: string }>();
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) program.error('error: --tls-cert and --tls-key go together');
+  return {
+    ...d,
+    ...options,
+    historyOnJoin: Math.min(options.historyOnJoin, options.historySize),
+    tlsCertFile: tlsCert,
+    tlsKeyFile: tlsKey,
+    // An empty password would let anyone in: treat it as none.
+    operatorPassword: (options.operatorPassword ?? env.ROOMCAST_OPERATOR_PASSWORD) || undefined,
+  };
 }

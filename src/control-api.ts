@@ -13,12 +13,44 @@ export interface ConnectionWorkerStats {
   bytesOut: number;
   queuedBytes: number;
   slowConsumersDisconnected: number;
+  floodDisconnects: number;
+  linesDroppedForFlooding: number;
+  timeoutDisconnects: number;
+  kicks: number;
+  internalErrors: number;
+  /** Event-loop utilisation since the previous stats() call, 0..1. */
+  eventLoopUtilization: number;
+  heapUsedBytes: number;
 }
 
 export interface ConnectionWorkerControl {
   stats(): ConnectionWorkerStats;
-  /** Tells every client why, flushes what is queued and closes every connection. */
-  closeAll(reasonLine: string): Promise<void>;
+  /**
+   * Graceful shutdown: stop reading input, wait until the coordinator has delivered everything every
+   * worker accepted, then tell each client `noticeLine`, flush and close.
+   */
+  shutdown(noticeLine: string): Promise<void>;
+  /** Test hook: throws an uncaught exception on the worker's thread; refused unless config.testHooks. */
+  crash(): void;
+}
+
+export interface ServerStats {
+  coordinator: CoordinatorStats;
+  workers: ConnectionWorkerStats[];
+  acceptor: AcceptorStats;
+}
+
+export interface AcceptorStats {
+  liveConnections: number;
+  accepted: number;
+  refusedServerFull: number;
+  refusedPerIpLimit: number;
+  workerRestarts: number;
+}
+
+/** What a connection worker may ask of the supervisor. */
+export interface SupervisorControl {
+  stats(): Promise<ServerStats>;
 }
 
 export interface CoordinatorStats {

@@ -3,19 +3,27 @@ import { parseServerArgs } from './config.ts';
 import { startServer } from './server.ts';
 
 const config = parseServerArgs(process.argv.slice(2));
-const server = await startServer(config);
+let server;
+try {
+  server = await startServer(config);
+} catch (error) {
+  console.error(`roomcast: cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
 const { address, port } = server.address;
-console.log(`roomcast listening on ${address}:${port} with ${config.workers} connection workers (Node ${process.version})`);
+const tls = server.tlsAddress === undefined ? '' : `, TLS on ${server.tlsAddress.address}:${server.tlsAddress.port}`;
+console.log(`roomcast listening on ${address}:${port}${tls} with ${config.workers} connection workers (Node ${process.version})`);
 
 if (config.statsIntervalMs > 0) {
   setInterval(async () => {
-    const { coordinator, workers, workerRestarts } = await server.stats();
-    const sum = (key: 'connections' | 'messagesIn' | 'deliveriesOut' | 'queuedBytes') =>
+    const { coordinator, workers, acceptor } = await server.stats();
+    const sum = (key: 'messagesIn' | 'deliveriesOut' | 'queuedBytes' | 'slowConsumersDisconnected') =>
       workers.reduce((total, worker) => total + worker[key], 0);
     console.log(
-      `stats: connections=${sum('connections')} nicks=${coordinator.nicks} rooms=${coordinator.rooms} ` +
+      `stats: connections=${acceptor.liveConnections} nicks=${coordinator.nicks} rooms=${coordinator.rooms} ` +
         `messagesIn=${sum('messagesIn')} roomMessages=${coordinator.roomMessages} deliveriesOut=${sum('deliveriesOut')} ` +
-        `queuedBytes=${sum('queuedBytes')} workerRestarts=${workerRestarts}`,
+        `queuedBytes=${sum('queuedBytes')} slowConsumers=${sum('slowConsumersDisconnected')} ` +
+        `refused=${acceptor.refusedServerFull + acceptor.refusedPerIpLimit} workerRestarts=${acceptor.workerRestarts}`,
     );
   }, config.statsIntervalMs).unref();
 }
@@ -25,7 +33,15 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    console.log(`roomcast: ${signal} received, closing connections`);
-    server.close().then(() => process.exit(0));
+    console.log(`roomcast: ${signal} received; delivering what was accepted, then closing every connection`);
+    const deadline = setTimeout(() => {
+      console.error(`roomcast: shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting anyway`);
+      process.exit(0);
+    }, config.shutdownTimeoutMs);
+    server.close().then(() => {
+      clearTimeout(deadline);
+      console.log('roomcast: stopped');
+      process.exit(0);
+    });
   });
 }

@@ -1,34 +1,48 @@
 // roomcast as a library: start a whole server (acceptor, coordinator, connection workers) in-process.
 // src/main.ts is the command line around it; tests and benchmarks start it the same way.
+import { readFileSync } from 'node:fs';
 import type { AddressInfo, Server } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { listen } from './acceptor/acceptor.ts';
-import { Supervisor, type ServerStats } from './acceptor/supervisor.ts';
+import { Supervisor } from './acceptor/supervisor.ts';
 import type { ServerConfig } from './config.ts';
+import type { ServerStats } from './control-api.ts';
 import { errorLine } from './protocol/errors.ts';
 
 export interface RunningServer {
   readonly address: AddressInfo;
+  /** The TLS listener's address, when --tls-cert and --tls-key were given. */
+  readonly tlsAddress: AddressInfo | undefined;
   stats(): Promise<ServerStats>;
-  /** Stops accepting, tells every client, flushes, closes and ends every thread. */
+  /** Stops accepting, delivers what was accepted, tells every client, flushes, closes, ends every thread. */
   close(): Promise<void>;
+  /** Test hook: crash connection worker `index`; refused unless config.testHooks. */
+  crashWorkerForTest(index: number): Promise<void>;
 }
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  if (config.tlsCertFile !== undefined && config.tlsKeyFile !== undefined) {
+    // Fail at start-up with the real reason (missing file, key does not match) rather than per client.
+    createSecureContext({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) });
+  }
   const supervisor = new Supervisor(config);
-  let server: Server;
+  const listeners: Server[] = [];
   try {
-    server = await listen(config, supervisor);
+    listeners.push(await listen(config.host, config.port, supervisor, false));
+    if (config.tlsCertFile !== undefined) listeners.push(await listen(config.host, config.tlsPort, supervisor, true));
   } catch (error) {
+    for (const listener of listeners) listener.close();
     await supervisor.stop(errorLine('SHUTTING_DOWN'));
     throw error;
   }
   return {
-    address: server.address() as AddressInfo,
+    address: listeners[0]!.address() as AddressInfo,
+    tlsAddress: listeners[1]?.address() as AddressInfo | undefined,
     stats: () => supervisor.stats(),
     async close() {
-      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const listener of listeners) listener.close();
       await supervisor.stop(errorLine('SHUTTING_DOWN'));
-      await stopped;
     },
+    crashWorkerForTest: (index) => supervisor.crashWorkerForTest(index),
   };
 }

@@ -2,18 +2,19 @@
 // `type`, so the unions below list everything a thread can be told.
 //
 //   acceptor (main) ──adopt-socket──▶ connection worker        (worker.postMessage, socket transferred)
-//   connection worker ──connections-closed──▶ acceptor          (parentPort, batched per turn)
+//   connection worker ──[connection-closed…]──▶ acceptor        (parentPort, batched per turn)
 //   supervisor (main) ──attach/detach-worker──▶ coordinator      (coordinator's parentPort)
-//   connection worker ◀──batches of ops──▶ coordinator          (one MessageChannel per worker)
+//   connection worker ◀──[ops…]──▶ coordinator                  (one MessageChannel per worker)
+//   supervisor ◀──comlink──▶ every thread                       (control plane: control-api.ts)
 //
 // Hot-path ops travel in arrays: a BatchedPort posts one array per destination per event-loop turn.
 import type { Socket } from 'node:net';
 import type { MessagePort } from 'node:worker_threads';
 import type { ServerConfig } from './config.ts';
 
-export type AcceptorToConnectionWorker = { type: 'adopt-socket'; connectionId: number; socket: Socket };
+export type AcceptorToConnectionWorker = { type: 'adopt-socket'; connectionId: number; socket: Socket; tls: boolean };
 
-export type ConnectionWorkerToAcceptor = { type: 'connections-closed'; count: number };
+export type ConnectionWorkerToAcceptor = { type: 'connection-closed'; connectionId: number };
 
 export type SupervisorToCoordinator =
   | { type: 'attach-worker'; workerId: number; port: MessagePort }
@@ -30,7 +31,10 @@ export type WorkerOp =
   | { type: 'list-rooms'; connectionId: number }
   | { type: 'list-members'; connectionId: number; room: string }
   | { type: 'history'; connectionId: number; room: string; count: number }
-  | { type: 'leave'; connectionId: number; reason: string };
+  | { type: 'leave'; connectionId: number; reason: string }
+  | { type: 'kick'; connectionId: number; nick: string; reason: string }
+  /** Shutdown barrier: this worker reads no more input; everything it accepted was sent before this. */
+  | { type: 'drain' };
 
 /** What the coordinator tells a connection worker. */
 export type CoordinatorOp =
@@ -40,14 +44,20 @@ export type CoordinatorOp =
   | { type: 'rename-result'; connectionId: number; nick: string; accepted: boolean }
   | { type: 'reply'; connectionId: number; text: string }
   /** The answer to `leave`: everything the coordinator had for this connection was sent before it. */
-  | { type: 'left'; connectionId: number };
+  | { type: 'left'; connectionId: number }
+  | { type: 'kicked'; connectionId: number; by: string; reason: string }
+  /** Every worker has drained, and every room line they sent was delivered before this. */
+  | { type: 'drained' };
 
 /** workerData of a connection worker. */
 export interface ConnectionWorkerData {
   workerId: number;
   config: ServerConfig;
   coordinatorPort: MessagePort;
+  /** This worker answers the supervisor's control calls here. */
   controlPort: MessagePort;
+  /** This worker calls the supervisor here (e.g. whole-server stats for /stats). */
+  supervisorPort: MessagePort;
 }
 
 /** workerData of the coordinator. */

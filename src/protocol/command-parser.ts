@@ -17,6 +17,9 @@ export type Command =
   | { kind: 'history'; count: number | undefined }
   | { kind: 'quit'; reason: string | undefined }
   | { kind: 'help' }
+  | { kind: 'oper'; password: string }
+  | { kind: 'kick'; nick: string; reason: string | undefined }
+  | { kind: 'stats' }
   | { kind: 'invalid'; errorLine: string };
 
 export const commandHelp: readonly string[] = [
@@ -31,6 +34,9 @@ export const commandHelp: readonly string[] = [
   '/history [N]       the last N messages of the current room',
   '/quit [reason]     leave',
   '/help              this list',
+  '/oper PASSWORD     become an operator (if the server has an operator password)',
+  '/kick NICK [why]   operators: disconnect someone',
+  '/stats             operators: server statistics',
   'Plain lines go to your current room; start a line with // to send text beginning with /.',
 ];
 
@@ -87,6 +93,16 @@ export function parseCommand(line: string): Command {
     }
     case 'quit':
       return { kind: 'quit', reason: rest === '' ? undefined : rest };
+    case 'oper':
+      return rest === '' ? usage('/oper PASSWORD') : { kind: 'oper', password: rest };
+    case 'kick': {
+      if (firstWord === '') return usage('/kick NICK [reason]');
+      if (!isValidNick(firstWord)) return { kind: 'invalid', errorLine: errorLine('NICK_INVALID', firstWord) };
+      const textStart = rest.search(/\s/);
+      return { kind: 'kick', nick: firstWord, reason: textStart === -1 ? undefined : rest.slice(textStart).trim() };
+    }
+    case 'stats':
+      return { kind: 'stats' };
     default:
       return { kind: 'invalid', errorLine: errorLine('UNKNOWN_COMMAND', name.slice(0, 32)) };
   }

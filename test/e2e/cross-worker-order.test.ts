@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 let server: TestServer;
 before(async () => {
-  server = await startTestServer({ workers: 3 });
+  server = await startTestServer({ workers: 3, floodMessagesPerSecond: 0 });
 });
 after(() => server.close());
 

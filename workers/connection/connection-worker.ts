@@ -1,8 +1,17 @@
 // Connection worker thread: adopts sockets handed over by the acceptor and owns them for life. Room
 // lines from the coordinator are turned into bytes once here and shared by every local member.
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchedPort } from '../../src/batched-port.ts';
-import { exposeControl, type ConnectionWorkerControl } from '../../src/control-api.ts';
+import {
+  exposeControl,
+  wrapControl,
+  type ConnectionWorkerControl,
+  type SupervisorControl,
+} from '../../src/control-api.ts';
 import type {
   AcceptorToConnectionWorker,
   ConnectionWorkerData,
@@ -11,36 +20,61 @@ import type {
   WorkerOp,
 } from '../../src/thread-messages.ts';
 import { LocalRooms } from './local-rooms.ts';
-import { Session, type SessionCounters } from './session.ts';
+import { Session, type SessionContext, type SessionCounters } from './session.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
-const { workerId, config, coordinatorPort, controlPort } = workerData as ConnectionWorkerData;
+const { workerId, config, coordinatorPort, controlPort, supervisorPort } = workerData as ConnectionWorkerData;
 const acceptor = parentPort!;
 const sessions = new Map<number, Session>();
 const localRooms = new LocalRooms<Session>();
-const counters: SessionCounters = { messagesIn: 0, deliveriesOut: 0, bytesOut: 0, slowConsumersDisconnected: 0 };
+const counters: SessionCounters = {
+  messagesIn: 0,
+  deliveriesOut: 0,
+  bytesOut: 0,
+  slowConsumersDisconnected: 0,
+  floodDisconnects: 0,
+  linesDroppedForFlooding: 0,
+  timeoutDisconnects: 0,
+  kicks: 0,
+  internalErrors: 0,
+};
 const acceptorPort = new BatchedPort<ConnectionWorkerToAcceptor>(acceptor);
-const context = {
+const coordinator = new BatchedPort<WorkerOp>(coordinatorPort);
+const context: SessionContext = {
   config,
-  coordinator: new BatchedPort<WorkerOp>(coordinatorPort),
+  coordinator,
+  supervisor: wrapControl<SupervisorControl>(supervisorPort),
   localRooms,
   batcher: new WriteBatcher(),
   counters,
-  onClosed(session: Session) {
+  onClosed(session) {
     sessions.delete(session.connectionId);
-    acceptorPort.send({ type: 'connections-closed', count: 1 });
+    acceptorPort.send({ type: 'connection-closed', connectionId: session.connectionId });
+    if (sessions.size === 0) allClosed?.();
   },
 };
+// Read once per worker, so a restarted worker picks up a renewed certificate.
+const secureContext: SecureContext | undefined =
+  config.tlsCertFile === undefined || config.tlsKeyFile === undefined
+    ? undefined
+    : createSecureContext({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) });
 
-acceptor.on('message', (message: AcceptorToConnectionWorker) => {
-  const session = new Session(message.connectionId, message.socket, context);
-  sessions.set(message.connectionId, session);
+acceptor.on('message', ({ connectionId, socket, tls }: AcceptorToConnectionWorker) => {
+  socket.setNoDelay(true);
+  if (config.keepAliveMs > 0) socket.setKeepAlive(true, config.keepAliveMs);
+  const stream: Socket = tls ? new TLSSocket(socket, { isServer: true, secureContext: secureContext! }) : socket;
+  const session = new Session(connectionId, stream, context);
+  sessions.set(connectionId, session);
   session.start();
 });
+
+let drained: (() => void) | undefined;
+let allClosed: (() => void) | undefined;
 
 coordinatorPort.on('message', (batch: CoordinatorOp[]) => {
   for (const op of batch) {
     if (op.type === 'deliver') deliver(op.room, op.line);
+    else if (op.type === 'drained') drained?.();
     else sessions.get(op.connectionId)?.handleCoordinatorOp(op);
   }
 });
@@ -52,20 +86,39 @@ function deliver(room: string, line: string): void {
   for (const member of members) member.output.write(bytes);
 }
 
+let lastUtilization = performance.eventLoopUtilization();
+
 const control: ConnectionWorkerControl = {
   stats() {
     let queuedBytes = 0;
     for (const session of sessions.values()) queuedBytes += session.output.queuedBytes();
-    return { workerId, connections: sessions.size, rooms: localRooms.roomCount, queuedBytes, ...counters };
+    const now = performance.eventLoopUtilization();
+    const eventLoopUtilization = performance.eventLoopUtilization(now, lastUtilization).utilization;
+    lastUtilization = now;
+    return {
+      workerId,
+      connections: sessions.size,
+      rooms: localRooms.roomCount,
+      queuedBytes,
+      eventLoopUtilization,
+      heapUsedBytes: process.memoryUsage().heapUsed,
+      ...counters,
+    };
   },
-  async closeAll(reasonLine) {
-    const closing = [...sessions.values()].map(
-      (session) => new Promise<void>((resolve) => {
-        session.output.socket.once('close', () => resolve());
-        session.close(reasonLine, 'server shutting down');
-      }),
-    );
-    await Promise.all(closing);
+  async shutdown(noticeLine) {
+    for (const session of sessions.values()) session.stopReading();
+    const everyWorkerDrained = new Promise<void>((resolve) => (drained = resolve));
+    coordinator.send({ type: 'drain' });
+    await everyWorkerDrained;
+    const everyoneGone = new Promise<void>((resolve) => (allClosed = resolve));
+    for (const session of sessions.values()) session.close(noticeLine, 'server shutting down');
+    if (sessions.size > 0) await everyoneGone;
+  },
+  crash() {
+    if (!config.testHooks) throw new Error('test hooks are off');
+    setImmediate(() => {
+      throw new Error(`connection worker ${workerId} crashed on purpose (test hook)`);
+    });
   },
 };
 exposeControl(control, controlPort);

@@ -8,14 +8,19 @@
 // Lines that arrive while claiming wait, then replay in order. A client that quits stays in `leaving`
 // until the coordinator answers `left`: the answers to everything it sent before /quit come first.
 import { isUtf8 } from 'node:buffer';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
+import type { Remote } from 'comlink';
 import type { BatchedPort } from '../../src/batched-port.ts';
 import type { ServerConfig } from '../../src/config.ts';
+import type { SupervisorControl } from '../../src/control-api.ts';
+import { FloodGuard } from '../../src/protocol/flood-guard.ts';
 import { commandHelp, parseCommand, type Command } from '../../src/protocol/command-parser.ts';
 import { errorLine } from '../../src/protocol/errors.ts';
 import { LineFramer, type LineSink } from '../../src/protocol/line-framer.ts';
 import { defaultRoom, isValidNick, maxNickLength } from '../../src/protocol/names.ts';
 import { actionLine, chatLine, infoLine } from '../../src/protocol/server-lines.ts';
+import { statsLines } from '../../src/protocol/stats-lines.ts';
 import { sanitizeText } from '../../src/protocol/text.ts';
 import type { CoordinatorOp, WorkerOp } from '../../src/thread-messages.ts';
 import { ClientOutput, type OutputCounters } from './client-output.ts';
@@ -25,11 +30,17 @@ import type { WriteBatcher } from './write-batcher.ts';
 export interface SessionCounters extends OutputCounters {
   messagesIn: number;
   slowConsumersDisconnected: number;
+  floodDisconnects: number;
+  linesDroppedForFlooding: number;
+  timeoutDisconnects: number;
+  kicks: number;
+  internalErrors: number;
 }
 
 export interface SessionContext {
   config: ServerConfig;
   coordinator: BatchedPort<WorkerOp>;
+  supervisor: Remote<SupervisorControl>;
   localRooms: LocalRooms<Session>;
   batcher: WriteBatcher;
   counters: SessionCounters;
@@ -61,11 +72,15 @@ export class Session implements LineSink {
   #linesWhileClaiming: string[] = [];
   #seed: { prefix: string; baseNick: string; attempt: number } | undefined;
   #lastLine = '';
+  #isOperator = false;
+  readonly #floodGuard: FloodGuard;
+  #handshakeTimer: NodeJS.Timeout | undefined;
 
   constructor(connectionId: number, socket: Socket, context: SessionContext) {
     this.connectionId = connectionId;
     this.#context = context;
     this.#framer = new LineFramer(context.config.maxLineBytes);
+    this.#floodGuard = new FloodGuard(context.config, performance.now());
     this.output = new ClientOutput(socket, context.batcher, context.config.maxOutputBytes, context.counters, () =>
       this.#dropSlowConsumer(),
     );
@@ -76,12 +91,21 @@ export class Session implements LineSink {
   }
 
   start(): void {
-    const socket = this.output.socket;
-    socket.setNoDelay(true);
+    const { socket } = this.output;
+    const { handshakeTimeoutMs, idleTimeoutMs } = this.#context.config;
     socket.on('data', (chunk: Buffer) => this.#receive(chunk));
     socket.on('error', () => {});
     socket.on('close', () => this.#closed());
+    this.#handshakeTimer = setTimeout(() => this.#timedOut(errorLine('HANDSHAKE_TIMEOUT', handshakeTimeoutMs / 1000)), handshakeTimeoutMs);
+    if (idleTimeoutMs > 0) {
+      socket.setTimeout(idleTimeoutMs, () => this.#timedOut(errorLine('IDLE_TIMEOUT', idleTimeoutMs / 1000)));
+    }
     this.#write(greeting);
+  }
+
+  /** Shutdown: read nothing more from this client (what was read is still handled). */
+  stopReading(): void {
+    this.output.socket.pause();
   }
 
   /** Leaves every room, lets the coordinator's last answers through, then says lastLine and closes. */
@@ -100,7 +124,21 @@ export class Session implements LineSink {
 
   line(bytes: Buffer): void {
     if (this.#phase === 'leaving' || this.#phase === 'closed') return;
-    this.#context.counters.messagesIn++;
+    const { counters } = this.#context;
+    counters.messagesIn++;
+    switch (this.#floodGuard.check(bytes.length, performance.now())) {
+      case 'accept':
+        break;
+      case 'drop-and-warn':
+        counters.linesDroppedForFlooding++;
+        return this.#write(errorLine('FLOODING'));
+      case 'drop':
+        counters.linesDroppedForFlooding++;
+        return;
+      case 'disconnect':
+        counters.floodDisconnects++;
+        return this.close(errorLine('FLOOD_DISCONNECT'), 'flooding');
+    }
     if (!isUtf8(bytes)) this.#write(errorLine('BAD_ENCODING'));
     else this.#handleLine(bytes.toString('utf8'));
   }
@@ -130,12 +168,26 @@ export class Session implements LineSink {
         return;
       case 'reply':
         return this.#write(op.text);
+      case 'kicked':
+        this.#context.counters.kicks++;
+        return this.close(errorLine('KICKED', op.by, op.reason), `kicked by ${op.by}: ${op.reason}`);
       case 'deliver':
         return; // room lines are fanned out by the worker, never per session
     }
   }
 
   #receive(chunk: Buffer): void {
+    try {
+      this.#frame(chunk);
+    } catch (error) {
+      // A bug met by one client's input costs that client its connection, never the whole worker.
+      console.error(`roomcast: internal error on connection ${this.connectionId}:`, error);
+      this.#context.counters.internalErrors++;
+      this.close(errorLine('INTERNAL_ERROR'), 'server error');
+    }
+  }
+
+  #frame(chunk: Buffer): void {
     this.#framer.push(chunk, this);
     if (this.#phase !== 'naming') return;
     const pending = this.#framer.pendingBytes();
@@ -188,6 +240,7 @@ export class Session implements LineSink {
 
   #helloResult(nick: string, accepted: boolean): void {
     if (accepted) {
+      clearTimeout(this.#handshakeTimer);
       this.#phase = 'chatting';
       this.#nick = nick;
       this.#rooms = [defaultRoom];
@@ -267,6 +320,21 @@ export class Session implements LineSink {
       }
       case 'help':
         return this.#write(commandHelp.map((line) => infoLine(line)).join(''));
+      case 'oper':
+        if (config.operatorPassword === undefined) return this.#write(errorLine('OPER_DISABLED'));
+        if (!samePassword(command.password, config.operatorPassword)) return this.#write(errorLine('OPER_FAILED'));
+        this.#isOperator = true;
+        return this.#write(infoLine('You are now an operator.'));
+      case 'kick':
+        if (!this.#isOperator) return this.#write(errorLine('NOT_OPERATOR'));
+        return coordinator.send({ type: 'kick', connectionId, nick: command.nick, reason: sanitizeText(command.reason ?? 'no reason given') });
+      case 'stats':
+        if (!this.#isOperator) return this.#write(errorLine('NOT_OPERATOR'));
+        this.#context.supervisor.stats().then(
+          (stats) => this.#write(statsLines(stats)),
+          () => this.#write(infoLine('stats are unavailable right now')),
+        );
+        return;
       case 'invalid':
         return this.#write(command.errorLine);
     }
@@ -301,10 +369,22 @@ export class Session implements LineSink {
     if (this.#phase !== 'naming') this.#context.coordinator.send({ type: 'leave', connectionId: this.connectionId, reason });
   }
 
+  #timedOut(line: string): void {
+    this.#context.counters.timeoutDisconnects++;
+    this.close(line, 'timed out');
+  }
+
   #closed(): void {
+    clearTimeout(this.#handshakeTimer);
     this.#leaveRooms('connection closed');
     this.#phase = 'closed';
     this.output.abandon();
     this.#context.onClosed(this);
   }
+}
+
+/** Compares digests so the time taken does not reveal how much of the password was right. */
+function samePassword(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

@@ -1,5 +1,7 @@
 // Coordinator thread: owns the Coordinator and one batched port per connection worker. The supervisor
-// attaches a worker's port when it starts and detaches it when it dies.
+// attaches a worker's port when it starts and detaches it when it dies. It also runs the shutdown
+// barrier: once every attached worker has said `drain`, all their accepted lines have been routed, so
+// `drained` goes out to each worker behind those lines.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { BatchedPort } from '../../src/batched-port.ts';
 import { exposeControl, type CoordinatorControl } from '../../src/control-api.ts';
@@ -8,7 +10,16 @@ import { Coordinator } from './coordinator.ts';
 
 const { config, controlPort } = workerData as CoordinatorData;
 const workerPorts = new Map<number, { port: MessagePort; outbox: BatchedPort<CoordinatorOp> }>();
+const drainedWorkers = new Set<number>();
+let barrierReleased = false;
 const coordinator = new Coordinator(config, (workerId, op) => workerPorts.get(workerId)?.outbox.send(op));
+
+function releaseBarrierIfComplete(): void {
+  if (barrierReleased || drainedWorkers.size === 0) return;
+  if ([...workerPorts.keys()].some((workerId) => !drainedWorkers.has(workerId))) return;
+  barrierReleased = true;
+  for (const { outbox } of workerPorts.values()) outbox.send({ type: 'drained' });
+}
 
 parentPort!.on('message', (message: SupervisorToCoordinator) => {
   switch (message.type) {
@@ -16,7 +27,13 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
       const { workerId, port } = message;
       workerPorts.set(workerId, { port, outbox: new BatchedPort(port) });
       port.on('message', (batch: WorkerOp[]) => {
-        for (const op of batch) coordinator.handle(workerId, op);
+        for (const op of batch) {
+          if (op.type !== 'drain') coordinator.handle(workerId, op);
+          else {
+            drainedWorkers.add(workerId);
+            releaseBarrierIfComplete();
+          }
+        }
       });
       return;
     }
@@ -27,6 +44,7 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
       attached.port.close();
       workerPorts.delete(message.workerId);
       coordinator.forgetWorker(message.workerId, 'connection lost: server worker restarted');
+      releaseBarrierIfComplete();
       return;
     }
   }

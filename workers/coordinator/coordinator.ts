@@ -57,7 +57,7 @@ export class Coordinator {
     this.#send = send;
   }
 
-  handle(workerId: number, op: WorkerOp): void {
+  handle(workerId: number, op: Exclude<WorkerOp, { type: 'drain' }>): void {
     switch (op.type) {
       case 'say':
         return this.#sayInRoom(op.room, op.line);
@@ -80,6 +80,8 @@ export class Coordinator {
       case 'leave':
         this.#withMember(op.connectionId, (member) => this.#leave(member, op.reason));
         return this.#send(workerId, { type: 'left', connectionId: op.connectionId });
+      case 'kick':
+        return this.#withMember(op.connectionId, (member) => this.#kick(member, op.nick, op.reason));
     }
   }
 
@@ -162,6 +164,17 @@ export class Coordinator {
     }
     this.#reply(recipient.workerId, recipient.connectionId, privateLine(sender.nick, text));
     this.#reply(sender.workerId, sender.connectionId, privateEchoLine(recipient.nick, sender.nick, text));
+  }
+
+  /** The kicking operator was checked by its worker; the target's worker closes the connection. */
+  #kick(operator: Member, nick: string, reason: string): void {
+    const target = this.#membersByNick.get(nickKey(nick));
+    if (target === undefined) {
+      this.#reply(operator.workerId, operator.connectionId, errorLine('NO_SUCH_NICK', nick));
+      return;
+    }
+    this.#send(target.workerId, { type: 'kicked', connectionId: target.connectionId, by: operator.nick, reason });
+    this.#reply(operator.workerId, operator.connectionId, infoLine(`${target.nick} was kicked: ${reason}`));
   }
 
   #sayInRoom(roomName: string, line: string): void {
