@@ -146,6 +146,18 @@ describe('parseCommand properties', () => {
     );
   });
 
+  // Bug: the parser echoes the offending word raw (NICK_INVALID, ROOM_INVALID, UNKNOWN_COMMAND), so
+  // `/nick \x1b[2J` sends an escape sequence back to the sender's terminal, while session.ts sanitises the
+  // same error for a bad first nickname.
+  test('error lines never carry control characters from the input', { todo: 'parser does not sanitise echoed words' }, () => {
+    fc.assert(
+      fc.property(fc.oneof(slashLine, knownCommand), (line) => {
+        const command = parseCommand(line);
+        if (command.kind === 'invalid') assert.doesNotMatch(command.errorLine.slice(0, -1), /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/);
+      }),
+    );
+  });
+
   test('any valid nick round-trips through /nick', () => {
     fc.assert(
       fc.property(validNick, blanks, (nick, padding) => {

@@ -6,6 +6,8 @@ export interface Environment {
   cpuModel: string;
   cores: number;
   platform: string;
+  /** Other work on the machine skews every figure; this says how busy it was when the run started. */
+  loadAverage1m: number;
 }
 
 export interface TaskResult {
@@ -38,7 +40,7 @@ const duration = (ns: number): string => {
 };
 
 export function environmentLine(env: Environment): string {
-  return `${env.date}  Node ${env.node}  ${env.cores} × ${env.cpuModel}  ${env.platform}`;
+  return `${env.date}  Node ${env.node}  ${env.cores} × ${env.cpuModel}  ${env.platform}  load ${env.loadAverage1m.toFixed(2)}`;
 }
 
 export function resultsTable(results: readonly TaskResult[]): string {

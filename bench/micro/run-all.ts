@@ -28,6 +28,7 @@ const environment: Environment = {
   cpuModel: os.cpus()[0]?.model ?? 'unknown',
   cores: os.availableParallelism(),
   platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+  loadAverage1m: os.loadavg()[0]!,
 };
 
 async function runSuite(suite: MicroSuite): Promise<TaskResult[]> {
