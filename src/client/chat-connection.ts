@@ -144,7 +144,7 @@ export class ChatConnection {
     const delayMs = retryDelayMs(this.#attempt, this.#options.backoff);
     this.#attempt++;
     const what = wasConnected ? `lost the connection to ${this.#address} (${failure})` : `could not connect to ${this.#address} (${failure})`;
-    this.#listener.status(`${what}; retrying in ${(delayMs / 1000).toFixed(1)} s`);
+    this.#listener.status(`${what}; retrying in ${delayMs < 1000 ? `${delayMs} ms` : `${(delayMs / 1000).toFixed(1)} s`}`);
     this.#listener.changed();
     this.#retryTimer = setTimeout(() => {
       this.#listener.status(`reconnecting to ${this.#address} (attempt ${this.#attempt})`);
@@ -160,6 +160,7 @@ export class ChatConnection {
   }
 
   #send(line: string): void {
+    if (this.state.phase === 'chatting') this.state.sent(line);
     this.#socket?.write(`${line}\n`);
   }
 

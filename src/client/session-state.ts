@@ -9,6 +9,11 @@
 //      └──────────────────────── connection lost ─────────────┘
 //
 // The rooms survive a lost connection: they are what the next session re-joins.
+//
+// Answers to /switch and /part come straight back, but a join notice goes round the coordinator and
+// can arrive after the answer to a command sent later. So a join notice makes its room current only if
+// no /switch or /part was sent after that /join: the same order the server applied them in.
+import { parseCommand } from '../protocol/command-parser.ts';
 import { joinedNotice, noticeLine } from '../protocol/server-lines.ts';
 import { defaultRoom } from '../protocol/names.ts';
 import type { ServerLine } from './server-line.ts';
@@ -60,6 +65,10 @@ export class SessionState {
   #welcomedBefore = false;
   /** Where a re-join is heading until the server has confirmed all of it; restored if cut short. */
   #rejoinTarget: Rooms | undefined;
+  #linesSent = 0;
+  #lastSwitchOrPartSent = 0;
+  /** Rooms asked for with /join whose join notice has not come yet, and when each /join was sent. */
+  #joinsInFlight = new Map<string, number>();
 
   constructor(nick: string | undefined) {
     this.nick = nick;
@@ -79,8 +88,20 @@ export class SessionState {
     return true;
   }
 
+  /** A line is going to the server while chatting. */
+  sent(line: string): void {
+    const command = parseCommand(line);
+    this.#linesSent++;
+    if (command.kind === 'switch' || command.kind === 'part' || (command.kind === 'join' && this.rooms.includes(command.room))) {
+      this.#lastSwitchOrPartSent = this.#linesSent;
+    } else if (command.kind === 'join') {
+      this.#joinsInFlight.set(command.room, this.#linesSent);
+    }
+  }
+
   disconnected(): void {
     this.phase = 'offline';
+    this.#joinsInFlight.clear();
     if (this.#rejoinTarget !== undefined) this.#setRooms(this.#rejoinTarget);
   }
 
@@ -108,7 +129,8 @@ export class SessionState {
         // Our own join notice: the room is ours (this also covers joins the user typed).
         if (this.nick === undefined || noticeLine(line.room, line.text) !== joinedNotice(line.room, this.nick)) break;
         if (!this.rooms.includes(line.room)) this.rooms.push(line.room);
-        this.currentRoom = line.room;
+        if ((this.#joinsInFlight.get(line.room) ?? Infinity) > this.#lastSwitchOrPartSent) this.currentRoom = line.room;
+        this.#joinsInFlight.delete(line.room);
         return { kind: 'changed' };
       case 'info':
         return this.#observeInfo(line.text);

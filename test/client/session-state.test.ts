@@ -96,3 +96,18 @@ test('after a lost connection the next hello asks to re-join, and a re-join cut 
   state.disconnected();
   assert.deepEqual(state.rooms, ['lobby'], 'a completed re-join is forgotten; later parts count');
 });
+
+test('a join notice that arrives after the answer to a later /switch does not steal the current room', () => {
+  const state = new SessionState('ann');
+  state.connected();
+  feed(state, hello('ann'));
+  for (const line of ['/join dev', '/join ops', '/switch dev']) state.sent(line);
+  feed(state, infoLine('Your current room is dev.'), joinedNotice('dev', 'ann'), joinedNotice('ops', 'ann'));
+  assert.deepEqual([state.rooms, state.currentRoom], [['lobby', 'dev', 'ops'], 'dev']);
+
+  // The other way round: the /join came after the /switch, so its notice makes its room current.
+  state.sent('/switch lobby');
+  state.sent('/join #QA2');
+  feed(state, infoLine('Your current room is lobby.'), joinedNotice('qa2', 'ann'));
+  assert.equal(state.currentRoom, 'qa2');
+});
