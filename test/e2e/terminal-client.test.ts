@@ -1,0 +1,175 @@
+// The terminal client (src/client/main.ts) as a real child process with piped stdin, against a real
+// in-process server, next to a raw LineClient in the same room.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { LineClient } from '../helpers/line-client.ts';
+import { startTestServer } from '../helpers/test-server.ts';
+
+const clientScript = fileURLToPath(new URL('../../src/client/main.ts', import.meta.url));
+
+class ClientProcess {
+  readonly child: ChildProcess;
+  readonly lines: string[] = [];
+  #buffered = '';
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, [clientScript, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdout!.setEncoding('utf8').on('data', (text: string) => {
+      this.#buffered += text;
+      const parts = this.#buffered.split('\n');
+      this.#buffered = parts.pop()!;
+      this.lines.push(...parts);
+    });
+    this.child.stderr!.setEncoding('utf8').on('data', (text: string) => this.lines.push(`stderr: ${text}`));
+  }
+
+  type(line: string): void {
+    this.child.stdin!.write(`${line}\n`);
+  }
+
+  /** Resolves with the first output line from index `from` on that matches. */
+  async waitFor(match: (line: string) => boolean, from = 0, timeoutMs = 8000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.lines.slice(from).find(match);
+      if (found !== undefined) return found;
+      if (Date.now() > deadline || this.child.exitCode !== null) {
+        throw new Error(`client output never matched; it printed:\n${this.lines.join('\n')}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async exitCode(timeoutMs = 8000): Promise<number | null> {
+    if (this.child.exitCode !== null) return this.child.exitCode;
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
+    const [code] = await once(this.child, 'exit');
+    clearTimeout(timer);
+    return code as number | null;
+  }
+}
+
+test('chats with a raw client in the same room, passes commands through, and /quit exits 0', { timeout: 15_000 }, async () => {
+  const server = await startTestServer();
+  const ben = await LineClient.joined(server.port, 'ben');
+  const ann = new ClientProcess(['--nick', 'ann', '--port', String(server.port)]);
+  try {
+    await ann.waitFor((line) => line === '[lobby] -- ann joined');
+
+    ann.type('hello from ann');
+    await ben.waitFor((line) => line === '[lobby] <ann> hello from ann');
+    ben.send('hi ann');
+    await ann.waitFor((line) => line === '[lobby] <ben> hi ann');
+
+    ann.type('/msg ben psst');
+    await ben.waitFor((line) => line === '[pm] <ann> psst');
+    ann.type('/join #Dev');
+    await ann.waitFor((line) => line === '[dev] -- ann joined');
+
+    ann.type('/quit see you');
+    assert.equal(await ann.exitCode(), 0);
+    await ben.waitFor((line) => line === '[lobby] -- ann quit (quit: see you)');
+    assert.ok(!ann.lines.some((line) => line.includes('\u001b')), 'no escape codes without a terminal');
+  } finally {
+    ann.child.kill();
+    ben.close();
+    await server.close();
+  }
+});
+
+test('piped lines typed before the session is ready are sent, and end of input quits with exit 0', { timeout: 15_000 }, async () => {
+  const server = await startTestServer();
+  const ben = await LineClient.joined(server.port, 'ben');
+  const ann = new ClientProcess(['--port', String(server.port)]);
+  try {
+    // No --nick: the first line is the nickname. All of it is written before the client has connected.
+    ann.child.stdin!.end('ann\nfirst line\nsecond line\n');
+    await ben.waitFor((line) => line === '[lobby] <ann> second line');
+    assert.equal(ben.lines.filter((line) => line.startsWith('[lobby] <ann>')).join('\n'), '[lobby] <ann> first line\n[lobby] <ann> second line');
+    assert.equal(await ann.exitCode(), 0);
+    await ben.waitFor((line) => line === '[lobby] -- ann quit (quit)');
+  } finally {
+    ann.child.kill();
+    ben.close();
+    await server.close();
+  }
+});
+
+test('a taken nick is reported and the next line is tried as the nick', { timeout: 15_000 }, async () => {
+  const server = await startTestServer();
+  const ben = await LineClient.joined(server.port, 'ben');
+  const other = new ClientProcess(['--nick', 'BEN', '--port', String(server.port)]);
+  try {
+    await other.waitFor((line) => line.startsWith('!! NICK_TAKEN'));
+    await other.waitFor((line) => line === '** that nickname was refused; type another one');
+    other.type('ben2');
+    await other.waitFor((line) => line === '[lobby] -- ben2 joined');
+    other.type('made it');
+    await ben.waitFor((line) => line === '[lobby] <ben2> made it');
+    other.child.stdin!.end();
+    assert.equal(await other.exitCode(), 0);
+  } finally {
+    other.child.kill();
+    ben.close();
+    await server.close();
+  }
+});
+
+test('a lost server is reported and retried; on its return the client re-joins its rooms', { timeout: 18_000 }, async () => {
+  let server = await startTestServer();
+  const port = server.port;
+  const ann = new ClientProcess(['--nick', 'ann', '--port', String(port), '--retry-base-ms', '50', '--retry-max-ms', '200']);
+  try {
+    await ann.waitFor((line) => line === '[lobby] -- ann joined');
+    ann.type('/join dev');
+    ann.type('/join ops');
+    ann.type('/switch dev');
+    await ann.waitFor((line) => line === '-- Your current room is dev.');
+
+    const lost = ann.lines.length;
+    await server.close();
+    await ann.waitFor((line) => line.startsWith(`** lost the connection to 127.0.0.1:${port}`), lost);
+    await ann.waitFor((line) => line === `** reconnecting to 127.0.0.1:${port} (attempt 2)`, lost);
+    await ann.waitFor((line) => line.startsWith(`** could not connect to 127.0.0.1:${port} (ECONNREFUSED); retrying in`), lost);
+    ann.type('typed while offline');
+
+    server = await startTestServer({ port });
+    const back = ann.lines.length;
+    await ann.waitFor((line) => line === '-- Hello ann. You are in lobby; /help lists the commands.', back);
+    await ann.waitFor((line) => line === '[dev] -- ann joined', back);
+    await ann.waitFor((line) => line === '[ops] -- ann joined', back);
+    await ann.waitFor((line) => line === '-- Your current room is dev.', back);
+    // The line typed during the outage went to dev, the current room again, after the re-joins.
+    await ann.waitFor((line) => line === '[dev] <ann> typed while offline', back);
+
+    const ben = await LineClient.joined(port, 'ben');
+    ben.send('/who dev');
+    assert.equal(await ben.waitFor((line) => line.startsWith('-- dev')), '-- dev (1): ann');
+    ben.close();
+
+    ann.child.stdin!.end();
+    assert.equal(await ann.exitCode(), 0);
+  } finally {
+    ann.child.kill();
+    await server.close();
+  }
+});
+
+test('quitting while the server is unreachable exits 0 at once', { timeout: 10_000 }, async () => {
+  const server = await startTestServer();
+  const port = server.port;
+  await server.close();
+  const ann = new ClientProcess(['--nick', 'ann', '--port', String(port), '--retry-base-ms', '2000']);
+  try {
+    await ann.waitFor((line) => line.startsWith(`** could not connect to 127.0.0.1:${port} (ECONNREFUSED)`));
+    const started = Date.now();
+    ann.child.stdin!.end();
+    assert.equal(await ann.exitCode(), 0);
+    assert.ok(Date.now() - started < 1500, 'did not wait out the retry delay');
+  } finally {
+    ann.child.kill();
+  }
+});
