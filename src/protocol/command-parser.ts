@@ -104,6 +104,6 @@ export function parseCommand(line: string): Command {
     case 'stats':
       return { kind: 'stats' };
     default:
-      return { kind: 'invalid', errorLine: errorLine('UNKNOWN_COMMAND', name.slice(0, 32)) };
+      return { kind: 'invalid', errorLine: errorLine('UNKNOWN_COMMAND', name) };
   }
 }

@@ -1,5 +1,6 @@
 // The catalogue of every error a client can see. Clients and tests match the code; people read the
 // sentence. A code never changes meaning once published.
+import { sanitizeText } from './text.ts';
 const sentences = {
   NICK_INVALID: (nick: string) =>
     `"${nick}" is not a valid nickname: use 1-24 letters, digits, _ or -, starting with a letter or _.`,
@@ -32,8 +33,13 @@ const sentences = {
 export type ErrorCode = keyof typeof sentences;
 export type ErrorArgs<C extends ErrorCode> = Parameters<(typeof sentences)[C]>;
 
+// Error lines often quote what the client sent; quoted text is cut short and its control characters
+// neutralised, so an error can never carry terminal escapes or a flood of bytes back.
+const maxQuotedLength = 64;
+const quote = (arg: string | number) => (typeof arg === 'string' ? sanitizeText(arg.slice(0, maxQuotedLength)) : arg);
+
 /** One protocol error line, newline included: `!! CODE sentence`. */
 export function errorLine<C extends ErrorCode>(code: C, ...args: ErrorArgs<C>): string {
-  const sentence = (sentences[code] as (...a: ErrorArgs<C>) => string)(...args);
+  const sentence = (sentences[code] as (...a: (string | number)[]) => string)(...args.map(quote));
   return `!! ${code} ${sentence}\n`;
 }

@@ -160,12 +160,15 @@ export class Session implements LineSink {
         if (!op.accepted) return this.#write(errorLine('NICK_TAKEN', op.nick));
         this.#nick = op.nick;
         return this.#write(infoLine(`You are now known as ${op.nick}.`));
-      case 'joined':
-        // Only become a local member if the client still wants the room (it may have parted already).
-        if (!this.#rooms.includes(op.room)) return;
-        this.#context.localRooms.add(op.room, this);
+      case 'joined': {
+        // Only become a local member if the client still wants the room (it may have parted already),
+        // and only once: after a quick /join, /part, /join the first answer already made it a member.
+        const { localRooms } = this.#context;
+        if (!this.#rooms.includes(op.room) || localRooms.membersOf(op.room)?.has(this)) return;
+        localRooms.add(op.room, this);
         if (op.history.length > 0) this.#write(infoLine(`last ${op.history.length} messages of ${op.room}:`) + op.history.join(''));
         return;
+      }
       case 'reply':
         return this.#write(op.text);
       case 'kicked':
@@ -221,7 +224,7 @@ export class Session implements LineSink {
     const hello = seedHello.exec(nick);
     if (hello !== null) return this.#startSeedSession(hello[1]!);
     if (!isValidNick(nick)) {
-      this.#write(errorLine('NICK_INVALID', sanitizeText(nick.slice(0, 64))));
+      this.#write(errorLine('NICK_INVALID', nick));
       return this.#write(greeting);
     }
     this.#claim(nick);
