@@ -8,7 +8,7 @@ import type { SessionState } from './session-state.ts';
 export function promptFor(state: Pick<SessionState, 'phase' | 'nick' | 'currentRoom'>): string {
   if (state.nick === undefined) return 'nickname> ';
   const room = `[${state.currentRoom ?? 'no room'}]`;
-  return state.phase === 'chatting' ? `${room}> ` : `(offline) ${room}> `;
+  return state.phase === 'offline' ? `(offline) ${room}> ` : `${room}> `;
 }
 
 type Style = Parameters<typeof styleText>[0];

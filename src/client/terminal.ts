@@ -28,25 +28,36 @@ export class Terminal {
     };
     // On a TTY readline owns Ctrl-C (raw mode) and reports it here; otherwise it is a real signal.
     this.#rl.on('SIGINT', quit);
-    this.#rl.on('close', quit);
     process.on('SIGINT', quit);
     process.on('SIGTERM', quit);
+    // Ctrl-D or the end of piped input closes readline itself: the prompt goes, and whatever the server
+    // still says (its goodbye) is printed plainly.
+    this.#rl.on('close', () => {
+      if (this.#closed) return;
+      if (this.interactive) this.#erasePrompt();
+      this.#closed = true;
+      handlers.quit();
+    });
     if (this.interactive) this.#rl.prompt();
   }
 
   print(text: string): void {
-    if (!this.interactive) {
+    if (!this.interactive || this.#closed) {
       this.#output.write(`${text}\n`);
       return;
     }
     this.#erasePrompt();
-    this.#output.write(`${text}\n`);
-    if (!this.#closed) this.#rl.prompt(true);
+    // readline's redraw starts by moving up `prevRows` rows: where it last saw the cursor below the
+    // prompt's first row. The empty lines give it room to do so without climbing onto the text just
+    // printed; they are newlines rather than cursor moves so that they scroll a full screen. prevRows is
+    // an undocumented field (in readline since Node 0.x) and can lag behind the cursor after a paste
+    // that wraps, so it is read rather than derived from getCursorPos().
+    this.#output.write(`${text}\n${'\n'.repeat(this.#readlineRowsAboveCursor())}`);
+    this.#rl.prompt(true);
   }
 
   setPrompt(prompt: string): void {
     if (!this.interactive || this.#closed || prompt === this.#rl.getPrompt()) return;
-    this.#erasePrompt();
     this.#rl.setPrompt(prompt);
     this.#rl.prompt(true);
   }
@@ -55,12 +66,16 @@ export class Terminal {
     if (this.#closed) return;
     if (this.interactive) this.#erasePrompt();
     this.#closed = true;
-    this.#rl.close();
+    this.#rl.close(); // its close event now finds #closed set: no second quit
+  }
+
+  #readlineRowsAboveCursor(): number {
+    const { prevRows } = this.#rl as readline.Interface & { prevRows?: number };
+    return prevRows ?? this.#rl.getCursorPos().rows;
   }
 
   /** Moves to the start of the prompt (the input may wrap over several rows) and clears to the end. */
   #erasePrompt(): void {
-    if (this.#closed) return;
     const { rows } = this.#rl.getCursorPos();
     readline.cursorTo(this.#output, 0);
     readline.moveCursor(this.#output, 0, -rows);
