@@ -2,7 +2,9 @@ import { lineEquals, lineStartsWith, type ProtocolAdapter } from './protocol-ada
 
 /**
  * docs/protocol.md: first line is the nick; ready once the client has seen its own join notice for its
- * room (from that notice on it receives every later message of the room).
+ * room (from that notice on it receives every later message of the room). A client of another room then
+ * parts the lobby, where every client starts: otherwise each connect would send a join notice to every
+ * earlier client, O(clients²) lines that swamp a connection-capacity run.
  */
 export const roomcastAdapter: ProtocolAdapter = {
   separatePublishConnection: false,
@@ -18,7 +20,10 @@ export const roomcastAdapter: ProtocolAdapter = {
         if (lineStartsWith(buf, start, end, '!! ')) return 'failed';
         if (!lineEquals(buf, start, end, awaited)) return 'pending';
         const joined = `[${room}] -- ${nick} joined`;
-        if (awaited === joined) return 'ready';
+        if (awaited === joined) {
+          if (room !== 'lobby') send(Buffer.from('/part lobby\n'));
+          return 'ready';
+        }
         awaited = joined;
         send(Buffer.from(`/join ${room}\n`));
         return 'pending';
