@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { LineClient } from '../helpers/line-client.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 
@@ -15,8 +15,9 @@ class ClientProcess {
   readonly lines: string[] = [];
   #buffered = '';
 
-  constructor(args: string[]) {
+  constructor(t: TestContext, args: string[]) {
     this.child = spawn(process.execPath, [clientScript, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    t.after(() => this.child.kill());
     this.child.stdout!.setEncoding('utf8').on('data', (text: string) => {
       this.#buffered += text;
       const parts = this.#buffered.split('\n');
@@ -52,124 +53,104 @@ class ClientProcess {
   }
 }
 
-test('chats with a raw client in the same room, passes commands through, and /quit exits 0', { timeout: 15_000 }, async () => {
+test('chats with a raw client in the same room, passes commands through, and /quit exits 0', { timeout: 15_000 }, async (t) => {
   const server = await startTestServer();
+  t.after(() => server.close());
   const ben = await LineClient.joined(server.port, 'ben');
-  const ann = new ClientProcess(['--nick', 'ann', '--port', String(server.port)]);
-  try {
-    await ann.waitFor((line) => line === '[lobby] -- ann joined');
+  t.after(() => ben.close());
+  const ann = new ClientProcess(t, ['--nick', 'ann', '--port', String(server.port)]);
+  await ann.waitFor((line) => line === '[lobby] -- ann joined');
 
-    ann.type('hello from ann');
-    await ben.waitFor((line) => line === '[lobby] <ann> hello from ann');
-    ben.send('hi ann');
-    await ann.waitFor((line) => line === '[lobby] <ben> hi ann');
+  ann.type('hello from ann');
+  await ben.waitFor((line) => line === '[lobby] <ann> hello from ann');
+  ben.send('hi ann');
+  await ann.waitFor((line) => line === '[lobby] <ben> hi ann');
 
-    ann.type('/msg ben psst');
-    await ben.waitFor((line) => line === '[pm] <ann> psst');
-    ann.type('/join #Dev');
-    await ann.waitFor((line) => line === '[dev] -- ann joined');
+  ann.type('/msg ben psst');
+  await ben.waitFor((line) => line === '[pm] <ann> psst');
+  ann.type('/join #Dev');
+  await ann.waitFor((line) => line === '[dev] -- ann joined');
 
-    ann.type('/quit see you');
-    assert.equal(await ann.exitCode(), 0);
-    await ben.waitFor((line) => line === '[lobby] -- ann quit (quit: see you)');
-    assert.ok(!ann.lines.some((line) => line.includes('\u001b')), 'no escape codes without a terminal');
-  } finally {
-    ann.child.kill();
-    ben.close();
-    await server.close();
-  }
+  ann.type('/quit see you');
+  assert.equal(await ann.exitCode(), 0);
+  await ben.waitFor((line) => line === '[lobby] -- ann quit (quit: see you)');
+  assert.ok(!ann.lines.some((line) => line.includes('\u001b')), 'no escape codes without a terminal');
 });
 
-test('piped lines typed before the session is ready are sent, and end of input quits with exit 0', { timeout: 15_000 }, async () => {
+test('piped lines typed before the session is ready are sent, and end of input quits with exit 0', { timeout: 15_000 }, async (t) => {
   const server = await startTestServer();
+  t.after(() => server.close());
   const ben = await LineClient.joined(server.port, 'ben');
-  const ann = new ClientProcess(['--port', String(server.port)]);
-  try {
-    // No --nick: the first line is the nickname. All of it is written before the client has connected.
-    ann.child.stdin!.end('ann\nfirst line\nsecond line\n');
-    await ben.waitFor((line) => line === '[lobby] <ann> second line');
-    assert.equal(ben.lines.filter((line) => line.startsWith('[lobby] <ann>')).join('\n'), '[lobby] <ann> first line\n[lobby] <ann> second line');
-    assert.equal(await ann.exitCode(), 0);
-    await ben.waitFor((line) => line === '[lobby] -- ann quit (quit)');
-  } finally {
-    ann.child.kill();
-    ben.close();
-    await server.close();
-  }
+  t.after(() => ben.close());
+  const ann = new ClientProcess(t, ['--port', String(server.port)]);
+  // No --nick: the first line is the nickname. All of it is written before the client has connected.
+  ann.child.stdin!.end('ann\nfirst line\nsecond line\n');
+  await ben.waitFor((line) => line === '[lobby] <ann> second line');
+  assert.equal(ben.lines.filter((line) => line.startsWith('[lobby] <ann>')).join('\n'), '[lobby] <ann> first line\n[lobby] <ann> second line');
+  assert.equal(await ann.exitCode(), 0);
+  await ben.waitFor((line) => line === '[lobby] -- ann quit (quit)');
 });
 
-test('a taken nick is reported and the next line is tried as the nick', { timeout: 15_000 }, async () => {
+test('a taken nick is reported and the next line is tried as the nick', { timeout: 15_000 }, async (t) => {
   const server = await startTestServer();
+  t.after(() => server.close());
   const ben = await LineClient.joined(server.port, 'ben');
-  const other = new ClientProcess(['--nick', 'BEN', '--port', String(server.port)]);
-  try {
-    await other.waitFor((line) => line.startsWith('!! NICK_TAKEN'));
-    await other.waitFor((line) => line === '** that nickname was refused; type another one');
-    other.type('ben2');
-    await other.waitFor((line) => line === '[lobby] -- ben2 joined');
-    other.type('made it');
-    await ben.waitFor((line) => line === '[lobby] <ben2> made it');
-    other.child.stdin!.end();
-    assert.equal(await other.exitCode(), 0);
-  } finally {
-    other.child.kill();
-    ben.close();
-    await server.close();
-  }
+  t.after(() => ben.close());
+  const other = new ClientProcess(t, ['--nick', 'BEN', '--port', String(server.port)]);
+  await other.waitFor((line) => line.startsWith('!! NICK_TAKEN'));
+  await other.waitFor((line) => line === '** that nickname was refused; type another one');
+  other.type('ben2');
+  await other.waitFor((line) => line === '[lobby] -- ben2 joined');
+  other.type('made it');
+  await ben.waitFor((line) => line === '[lobby] <ben2> made it');
+  other.child.stdin!.end();
+  assert.equal(await other.exitCode(), 0);
 });
 
-test('a lost server is reported and retried; on its return the client re-joins its rooms', { timeout: 18_000 }, async () => {
+test('a lost server is reported and retried; on its return the client re-joins its rooms', { timeout: 18_000 }, async (t) => {
   let server = await startTestServer();
+  t.after(() => server.close());
   const port = server.port;
-  const ann = new ClientProcess(['--nick', 'ann', '--port', String(port), '--retry-base-ms', '50', '--retry-max-ms', '200']);
-  try {
-    await ann.waitFor((line) => line === '[lobby] -- ann joined');
-    ann.type('/join dev');
-    ann.type('/join ops');
-    ann.type('/switch dev');
-    await ann.waitFor((line) => line === '-- Your current room is dev.');
+  const ann = new ClientProcess(t, ['--nick', 'ann', '--port', String(port), '--retry-base-ms', '50', '--retry-max-ms', '200']);
+  await ann.waitFor((line) => line === '[lobby] -- ann joined');
+  ann.type('/join dev');
+  ann.type('/join ops');
+  ann.type('/switch dev');
+  await ann.waitFor((line) => line === '-- Your current room is dev.');
 
-    const lost = ann.lines.length;
-    await server.close();
-    await ann.waitFor((line) => line.startsWith(`** lost the connection to 127.0.0.1:${port}`), lost);
-    await ann.waitFor((line) => line === `** reconnecting to 127.0.0.1:${port} (attempt 2)`, lost);
-    await ann.waitFor((line) => line.startsWith(`** could not connect to 127.0.0.1:${port} (ECONNREFUSED); retrying in`), lost);
-    ann.type('typed while offline');
+  const lost = ann.lines.length;
+  await server.close();
+  await ann.waitFor((line) => line.startsWith(`** lost the connection to 127.0.0.1:${port}`), lost);
+  await ann.waitFor((line) => line === `** reconnecting to 127.0.0.1:${port} (attempt 2)`, lost);
+  await ann.waitFor((line) => line.startsWith(`** could not connect to 127.0.0.1:${port} (ECONNREFUSED); retrying in`), lost);
+  ann.type('typed while offline');
 
-    server = await startTestServer({ port });
-    const back = ann.lines.length;
-    await ann.waitFor((line) => line === '-- Hello ann. You are in lobby; /help lists the commands.', back);
-    await ann.waitFor((line) => line === '[dev] -- ann joined', back);
-    await ann.waitFor((line) => line === '[ops] -- ann joined', back);
-    await ann.waitFor((line) => line === '-- Your current room is dev.', back);
-    // The line typed during the outage went to dev, the current room again, after the re-joins.
-    await ann.waitFor((line) => line === '[dev] <ann> typed while offline', back);
+  server = await startTestServer({ port });
+  const back = ann.lines.length;
+  await ann.waitFor((line) => line === '-- Hello ann. You are in lobby; /help lists the commands.', back);
+  await ann.waitFor((line) => line === '[dev] -- ann joined', back);
+  await ann.waitFor((line) => line === '[ops] -- ann joined', back);
+  await ann.waitFor((line) => line === '-- Your current room is dev.', back);
+  // The line typed during the outage went to dev, the current room again, after the re-joins.
+  await ann.waitFor((line) => line === '[dev] <ann> typed while offline', back);
 
-    const ben = await LineClient.joined(port, 'ben');
-    ben.send('/who dev');
-    assert.equal(await ben.waitFor((line) => line.startsWith('-- dev')), '-- dev (1): ann');
-    ben.close();
+  const ben = await LineClient.joined(port, 'ben');
+  ben.send('/who dev');
+  assert.equal(await ben.waitFor((line) => line.startsWith('-- dev')), '-- dev (1): ann');
+  ben.close();
 
-    ann.child.stdin!.end();
-    assert.equal(await ann.exitCode(), 0);
-  } finally {
-    ann.child.kill();
-    await server.close();
-  }
+  ann.child.stdin!.end();
+  assert.equal(await ann.exitCode(), 0);
 });
 
-test('quitting while the server is unreachable exits 0 at once', { timeout: 10_000 }, async () => {
+test('quitting while the server is unreachable exits 0 at once', { timeout: 10_000 }, async (t) => {
   const server = await startTestServer();
   const port = server.port;
   await server.close();
-  const ann = new ClientProcess(['--nick', 'ann', '--port', String(port), '--retry-base-ms', '2000']);
-  try {
-    await ann.waitFor((line) => line.startsWith(`** could not connect to 127.0.0.1:${port} (ECONNREFUSED)`));
-    const started = Date.now();
-    ann.child.stdin!.end();
-    assert.equal(await ann.exitCode(), 0);
-    assert.ok(Date.now() - started < 1500, 'did not wait out the retry delay');
-  } finally {
-    ann.child.kill();
-  }
+  const ann = new ClientProcess(t, ['--nick', 'ann', '--port', String(port), '--retry-base-ms', '2000']);
+  await ann.waitFor((line) => line.startsWith(`** could not connect to 127.0.0.1:${port} (ECONNREFUSED)`));
+  const started = Date.now();
+  ann.child.stdin!.end();
+  assert.equal(await ann.exitCode(), 0);
+  assert.ok(Date.now() - started < 1500, 'did not wait out the retry delay');
 });
