@@ -11,6 +11,8 @@ export interface ConnectionWorkerStats {
   messagesIn: number;
   deliveriesOut: number;
   bytesOut: number;
+  /** socket.write calls: deliveriesOut / socketWrites is how well output is coalesced. */
+  socketWrites: number;
   queuedBytes: number;
   slowConsumersDisconnected: number;
   floodDisconnects: number;

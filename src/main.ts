@@ -17,11 +17,11 @@ console.log(`roomcast listening on ${address}:${port}${tls} with ${config.worker
 if (config.statsIntervalMs > 0) {
   setInterval(async () => {
     const { coordinator, workers, acceptor } = await server.stats();
-    const sum = (key: 'messagesIn' | 'deliveriesOut' | 'queuedBytes' | 'slowConsumersDisconnected') =>
+    const sum = (key: 'messagesIn' | 'deliveriesOut' | 'socketWrites' | 'queuedBytes' | 'slowConsumersDisconnected') =>
       workers.reduce((total, worker) => total + worker[key], 0);
     console.log(
       `stats: connections=${acceptor.liveConnections} nicks=${coordinator.nicks} rooms=${coordinator.rooms} ` +
-        `messagesIn=${sum('messagesIn')} roomMessages=${coordinator.roomMessages} deliveriesOut=${sum('deliveriesOut')} ` +
+        `messagesIn=${sum('messagesIn')} roomMessages=${coordinator.roomMessages} deliveriesOut=${sum('deliveriesOut')} socketWrites=${sum('socketWrites')} ` +
         `queuedBytes=${sum('queuedBytes')} slowConsumers=${sum('slowConsumersDisconnected')} ` +
         `refused=${acceptor.refusedServerFull + acceptor.refusedPerIpLimit} workerRestarts=${acceptor.workerRestarts}`,
     );

@@ -1,5 +1,6 @@
 // One client's outgoing bytes. Room lines arrive as Buffers shared by every local member (encoded once
-// per worker); they wait here until the turn ends, then go out as a single write.
+// per worker); they wait here until the turn ends, then go out as a single write. When a turn brought
+// this client a single chunk, that shared Buffer itself is written: no copy at all.
 //
 // Memory bound: what waits here plus what the socket has not yet handed to the kernel may not exceed
 // maxOutputBytes. A client that stops reading hits the bound and is dropped as a slow consumer, so it
@@ -10,6 +11,7 @@ import type { WriteBatcher } from './write-batcher.ts';
 export interface OutputCounters {
   deliveriesOut: number;
   bytesOut: number;
+  socketWrites: number;
 }
 
 export class ClientOutput {
@@ -33,12 +35,13 @@ export class ClientOutput {
     this.#onOverflow = onOverflow;
   }
 
-  write(bytes: Buffer): void {
+  /** Queues bytes holding `lines` whole lines (a run of room lines is one Buffer shared by members). */
+  write(bytes: Buffer, lines = 1): void {
     if (!this.#open) return;
     if (this.#chunks.length === 0) this.#batcher.markDirty(this);
     this.#chunks.push(bytes);
     this.#chunkBytes += bytes.length;
-    this.#counters.deliveriesOut++;
+    this.#counters.deliveriesOut += lines;
     if (this.#chunkBytes + this.#backlogAtFlush > this.#maxOutputBytes && this.queuedBytes() > this.#maxOutputBytes) {
       this.#onOverflow();
     }
@@ -54,6 +57,7 @@ export class ClientOutput {
     this.#chunks = [];
     this.#chunkBytes = 0;
     this.#counters.bytesOut += data.length;
+    this.#counters.socketWrites++;
     this.socket.write(data);
     this.#backlogAtFlush = this.socket.writableLength;
   }

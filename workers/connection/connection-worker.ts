@@ -31,6 +31,7 @@ const counters: SessionCounters = {
   messagesIn: 0,
   deliveriesOut: 0,
   bytesOut: 0,
+  socketWrites: 0,
   slowConsumersDisconnected: 0,
   floodDisconnects: 0,
   linesDroppedForFlooding: 0,
@@ -71,19 +72,43 @@ acceptor.on('message', ({ connectionId, socket, tls }: AcceptorToConnectionWorke
 let drained: (() => void) | undefined;
 let allClosed: (() => void) | undefined;
 
+// Room lines are fanned out in runs: consecutive `deliver` ops for the same room become one Buffer,
+// encoded once, and that same Buffer is queued for every local member. A busy room's turn costs one
+// encoding and one queue entry per member, however many lines it holds. Runs end at any other op, so
+// each member still gets exactly the coordinator's order (a `joined` between two lines of its room
+// makes it a member for the second only).
+//
+//   batch: [deliver lobby a][deliver lobby b][joined dev …][deliver lobby c][deliver dev d]
+//          └──── run: "a b" ────┘                           └ run: "c" ┘     └ run: "d" ┘
 coordinatorPort.on('message', (batch: CoordinatorOp[]) => {
-  for (const op of batch) {
-    if (op.type === 'deliver') deliver(op.room, op.line);
-    else if (op.type === 'drained') drained?.();
+  let index = 0;
+  while (index < batch.length) {
+    const op = batch[index]!;
+    if (op.type === 'deliver') {
+      let end = index + 1;
+      while (end < batch.length && isDeliveryTo(batch[end]!, op.room)) end++;
+      fanOut(op.room, batch, index, end);
+      index = end;
+      continue;
+    }
+    if (op.type === 'drained') drained?.();
     else sessions.get(op.connectionId)?.handleCoordinatorOp(op);
+    index++;
   }
 });
 
-function deliver(room: string, line: string): void {
+function isDeliveryTo(op: CoordinatorOp, room: string): boolean {
+  return op.type === 'deliver' && op.room === room;
+}
+
+function fanOut(room: string, run: CoordinatorOp[], start: number, end: number): void {
   const members = localRooms.membersOf(room);
   if (members === undefined) return;
-  const bytes = Buffer.from(line);
-  for (const member of members) member.output.write(bytes);
+  let text = '';
+  for (let index = start; index < end; index++) text += (run[index] as { line: string }).line;
+  const bytes = Buffer.from(text);
+  const lines = end - start;
+  for (const member of members) member.output.write(bytes, lines);
 }
 
 let lastUtilization = performance.eventLoopUtilization();

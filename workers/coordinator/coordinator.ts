@@ -186,8 +186,9 @@ export class Coordinator {
     room.sequence++;
     room.history.push(line);
     this.#roomLines++;
+    const deliver: CoordinatorOp = { type: 'deliver', room: room.name, line };
     for (const workerId of room.membersPerWorker.keys()) {
-      this.#send(workerId, { type: 'deliver', room: room.name, line });
+      this.#send(workerId, deliver);
       this.#forwards++;
     }
   }
