@@ -75,6 +75,7 @@ export class Session implements LineSink {
   #isOperator = false;
   readonly #floodGuard: FloodGuard;
   #handshakeTimer: NodeJS.Timeout | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
 
   constructor(connectionId: number, socket: Socket, context: SessionContext) {
     this.connectionId = connectionId;
@@ -98,7 +99,9 @@ export class Session implements LineSink {
     socket.on('close', () => this.#closed());
     this.#handshakeTimer = setTimeout(() => this.#timedOut(errorLine('HANDSHAKE_TIMEOUT', handshakeTimeoutMs / 1000)), handshakeTimeoutMs);
     if (idleTimeoutMs > 0) {
-      socket.setTimeout(idleTimeoutMs, () => this.#timedOut(errorLine('IDLE_TIMEOUT', idleTimeoutMs / 1000)));
+      // Idle means the client sent nothing: socket.setTimeout would also count our own writes, and a
+      // silent client in a busy room would never time out.
+      this.#idleTimer = setTimeout(() => this.#timedOut(errorLine('IDLE_TIMEOUT', idleTimeoutMs / 1000)), idleTimeoutMs);
     }
     this.#write(greeting);
   }
@@ -180,6 +183,7 @@ export class Session implements LineSink {
   }
 
   #receive(chunk: Buffer): void {
+    this.#idleTimer?.refresh();
     try {
       this.#frame(chunk);
     } catch (error) {
@@ -379,6 +383,7 @@ export class Session implements LineSink {
 
   #closed(): void {
     clearTimeout(this.#handshakeTimer);
+    clearTimeout(this.#idleTimer);
     this.#leaveRooms('connection closed');
     this.#phase = 'closed';
     this.output.abandon();
