@@ -5,7 +5,7 @@ const sentences = {
   NICK_INVALID: (nick: string) =>
     `"${nick}" is not a valid nickname: use 1-24 letters, digits, _ or -, starting with a letter or _.`,
   NICK_TAKEN: (nick: string) => `The nickname "${nick}" is already in use.`,
-  ROOM_INVALID: (room: string) => `"${room}" is not a valid room name: use 1-32 letters, digits, _ or -.`,
+  ROOM_INVALID: (room: string) => `"${room}" is not a valid room name: use 1-32 letters, digits, _ or - (not "pm").`,
   NOT_IN_ROOM: (room: string) => `You are not in room "${room}".`,
   NO_CURRENT_ROOM: () => 'You are not in any room; /join one first.',
   TOO_MANY_ROOMS: (limit: number) => `You are already in ${limit} rooms, the most allowed; /part one first.`,

@@ -16,8 +16,11 @@ export function nickKey(nick: string): string {
   return nick.toLowerCase();
 }
 
+// `[pm] <nick> text` is a private message; a room called pm would print the same.
+const reservedRoomNames = new Set(['pm']);
+
 /** Room names are case-insensitive and may be written IRC-style with a leading '#'. */
 export function normalizeRoomName(raw: string): string | undefined {
   const name = (raw.startsWith('#') ? raw.slice(1) : raw).toLowerCase();
-  return roomPattern.test(name) ? name : undefined;
+  return roomPattern.test(name) && !reservedRoomNames.has(name) ? name : undefined;
 }

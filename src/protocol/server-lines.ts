@@ -13,3 +13,12 @@ export const leftNotice = (room: string, nick: string) => noticeLine(room, `${ni
 export const quitNotice = (room: string, nick: string, reason: string) => noticeLine(room, `${nick} quit (${reason})`);
 export const renamedNotice = (room: string, from: string, to: string) =>
   noticeLine(room, `${from} is now known as ${to}`);
+
+// Answers about the client's own session. The terminal client recognises these sentences
+// (src/client/session-state.ts) to follow its nick and current room: change both together.
+export const helloLine = (nick: string, room: string) => infoLine(`Hello ${nick}. You are in ${room}; /help lists the commands.`);
+export const renamedLine = (nick: string) => infoLine(`You are now known as ${nick}.`);
+export const currentRoomLine = (room: string) => infoLine(`Your current room is ${room}.`);
+export const partedLine = (room: string, current: string | undefined) =>
+  infoLine(`You left ${room}. ${current === undefined ? 'You are in no room now.' : `Your current room is ${current}.`}`);
+export const historyHeaderLine = (room: string, count: number) => infoLine(`last ${count} messages of ${room}:`);

@@ -19,7 +19,16 @@ import { commandHelp, parseCommand, type Command } from '../../src/protocol/comm
 import { errorLine } from '../../src/protocol/errors.ts';
 import { LineFramer, type LineSink } from '../../src/protocol/line-framer.ts';
 import { defaultRoom, isValidNick, maxNickLength } from '../../src/protocol/names.ts';
-import { actionLine, chatLine, infoLine } from '../../src/protocol/server-lines.ts';
+import {
+  actionLine,
+  chatLine,
+  currentRoomLine,
+  helloLine,
+  historyHeaderLine,
+  infoLine,
+  partedLine,
+  renamedLine,
+} from '../../src/protocol/server-lines.ts';
 import { statsLines } from '../../src/protocol/stats-lines.ts';
 import { sanitizeText } from '../../src/protocol/text.ts';
 import type { CoordinatorOp, WorkerOp } from '../../src/thread-messages.ts';
@@ -162,14 +171,14 @@ export class Session implements LineSink {
       case 'rename-result':
         if (!op.accepted) return this.#write(errorLine('NICK_TAKEN', op.nick));
         this.#nick = op.nick;
-        return this.#write(infoLine(`You are now known as ${op.nick}.`));
+        return this.#write(renamedLine(op.nick));
       case 'joined': {
         // Only become a local member if the client still wants the room (it may have parted already),
         // and only once: after a quick /join, /part, /join the first answer already made it a member.
         const { localRooms } = this.#context;
         if (!this.#rooms.includes(op.room) || localRooms.membersOf(op.room)?.has(this)) return;
         localRooms.add(op.room, this);
-        if (op.history.length > 0) this.#write(infoLine(`last ${op.history.length} messages of ${op.room}:`) + op.history.join(''));
+        if (op.history.length > 0) this.#write(historyHeaderLine(op.room, op.history.length) + op.history.join(''));
         return;
       }
       case 'reply':
@@ -252,7 +261,7 @@ export class Session implements LineSink {
       this.#nick = nick;
       this.#rooms = [defaultRoom];
       this.#currentRoom = defaultRoom;
-      this.#write(infoLine(`Hello ${nick}. You are in ${defaultRoom}; /help lists the commands.`));
+      this.#write(helloLine(nick, defaultRoom));
     } else {
       this.#write(errorLine('NICK_TAKEN', nick));
       const seed = this.#seed;
@@ -300,8 +309,7 @@ export class Session implements LineSink {
         this.#context.localRooms.remove(room, this);
         coordinator.send({ type: 'part', connectionId, room });
         if (this.#currentRoom === room) this.#currentRoom = this.#rooms.at(-1);
-        const now = this.#currentRoom === undefined ? 'You are in no room now.' : `Your current room is ${this.#currentRoom}.`;
-        return this.#write(infoLine(`You left ${room}. ${now}`));
+        return this.#write(partedLine(room, this.#currentRoom));
       }
       case 'switch':
         if (!this.#rooms.includes(command.room)) return this.#write(errorLine('NOT_IN_ROOM', command.room));
@@ -349,7 +357,7 @@ export class Session implements LineSink {
 
   #switchTo(room: string): void {
     this.#currentRoom = room;
-    this.#write(infoLine(`Your current room is ${room}.`));
+    this.#write(currentRoomLine(room));
   }
 
   #write(text: string): void {

@@ -11,6 +11,7 @@ import type { CoordinatorStats } from '../../src/control-api.ts';
 import { errorLine } from '../../src/protocol/errors.ts';
 import { nickKey } from '../../src/protocol/names.ts';
 import {
+  historyHeaderLine,
   infoLine,
   joinedNotice,
   leftNotice,
@@ -236,6 +237,6 @@ export class Coordinator {
 
   #historyLines(roomName: string, count: number): string {
     const lines = this.#rooms.get(roomName)?.history.last(count) ?? [];
-    return infoLine(`last ${lines.length} messages of ${roomName}:`) + lines.join('');
+    return historyHeaderLine(roomName, lines.length) + lines.join('');
   }
 }
