@@ -1,0 +1,52 @@
+/**
+ * A server under test started as a child process: it is told to listen on port 0 and we read the port it
+ * prints ("listening on HOST:PORT"), so parallel runs never race for a port. Stopped by its own pid only.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+
+export interface RunningServer {
+  host: string;
+  port: number;
+  pid: number;
+  /** Whether the server is still running (a crash is part of what a benchmark reports). */
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+const startTimeoutMs = 15_000;
+const stopGraceMs = 8_000;
+
+export async function startChildServer(command: string, args: string[]): Promise<RunningServer> {
+  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${command} did not start:\n${output}`)), startTimeoutMs);
+    child.stdout!.on('data', () => {
+      const match = /listening on [^\s:]+:(\d+)/.exec(output);
+      if (match === null) return;
+      clearTimeout(timer);
+      resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${command} exited with ${code}:\n${output}`));
+    });
+  });
+  return {
+    host: '127.0.0.1',
+    port,
+    pid: child.pid!,
+    alive: () => child.exitCode === null && child.signalCode === null,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), stopGraceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/** One run of the load tool (`bench/loadtest/main.ts`) as a child process; returns its JSON report. */
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { LoadReport } from '../loadtest/report.ts';
+import type { RunningServer } from './child-server.ts';
+
+const run = promisify(execFile);
+const loadtestMain = fileURLToPath(new URL('../loadtest/main.ts', import.meta.url));
+
+export interface LoadRunOptions {
+  server: RunningServer;
+  protocol: string;
+  args: string[];
+  jsonFile: string;
+  /** Ends a hung run; the tool itself is bounded by its ready timeout, window and drain. */
+  timeoutMs: number;
+}
+
+export async function runLoad(o: LoadRunOptions): Promise<LoadReport> {
+  await run(
+    process.execPath,
+    [loadtestMain, '--target', `${o.server.host}:${o.server.port}`, '--protocol', o.protocol, '--server-pid', String(o.server.pid),
+      ...o.args, '--json', o.jsonFile, '--quiet'],
+    { timeout: o.timeoutMs, killSignal: 'SIGKILL' },
+  );
+  return JSON.parse(readFileSync(o.jsonFile, 'utf8')) as LoadReport;
+}

@@ -1,0 +1,175 @@
+/**
+ * `npm run bench:report -- [--quick] [--scenarios 1,2] [--servers roomcast-w1,nats] [--repeats N]`:
+ * starts each server itself, drives it with the load tool, stops it, and writes
+ * bench/results/<date>/ (report.md, results.json, runs/*.json, charts). Runs are interleaved — every
+ * server in turn, then the next repetition — so a disturbance of the shared box hits them alike.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { LoadReport } from '../loadtest/report.ts';
+import type { BenchResults } from './bench-results.ts';
+import { runCapacity, type CapacityResult } from './capacity-run.ts';
+import { renderCharts } from './charts.ts';
+import { summariseProfiles } from './cpu-profile.ts';
+import { runLoad } from './load-run.ts';
+import { loadAverage, machineInfo } from './machine-info.ts';
+import { markdownReport } from './markdown-report.ts';
+import { summarise } from './run-summary.ts';
+import { loadArgs, scenarios, type LoadShape } from './scenarios.ts';
+import { peerVersions, roomcastBenchFlags, servers, type ServerSpec } from './servers.ts';
+import { checkTargets } from './targets.ts';
+
+const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const program = new Command('bench:report')
+  .description('Macro benchmark: roomcast (1, 2, 4 workers) against the naive and seed baselines, NATS and Redis, in one run.')
+  .option('--quick', 'about 3 minutes: one run per pair, 3 s windows, a 4,000-client capacity test', false)
+  .option('--scenarios <ids>', `comma-separated scenario ids (${scenarios.map((s) => s.id).join(',')})`, list)
+  .option('--servers <ids>', `comma-separated servers (${servers.map((s) => s.id).join(',')})`, list)
+  .option('--repeats <n>', 'runs per (scenario, server) pair; medians are reported (default 3, quick 1)', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer ≥ 1');
+    return n;
+  })
+  .option('--no-profile', 'skip the --cpu-prof run of roomcast')
+  .option('--out <dir>', 'output directory (default bench/results/<YYYY-MM-DD>)');
+
+interface Options {
+  quick: boolean;
+  scenarios?: string[];
+  servers?: string[];
+  repeats?: number;
+  profile: boolean;
+  out?: string;
+}
+
+/** The server's own process is the one to profile; its threads write one .cpuprofile each. */
+const profiledServer = 'roomcast-w2';
+
+function log(text: string): void {
+  process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${text}\n`);
+}
+
+const brief = (r: LoadReport): string =>
+  `${(r.throughput.deliveriesPerSecond / 1e6).toFixed(2)} M/s, ${r.server === null ? '–' : (r.server.deliveriesPerCpuSecond / 1e6).toFixed(2)} M/CPU-s, ` +
+  `p50 ${(r.latencyUs.p50 / 1000).toFixed(1)} ms p99 ${(r.latencyUs.p99 / 1000).toFixed(1)} ms, lost ${r.integrity.lost}, garbled ${r.integrity.garbled}, ` +
+  `order ${r.order.consistent ? 'ok' : 'DIVERGENT'}${r.generator.saturated ? ', generator saturated' : ''}`;
+
+/** The sink streams without pause: nobody publishes and there is nothing to drain. */
+function argsFor(server: ServerSpec, shape: LoadShape): string[] {
+  return server.kind === 'sink' ? [...loadArgs({ ...shape, publishers: 0 }), '--drain', '0'] : loadArgs(shape);
+}
+
+async function loadRun(server: ServerSpec, shape: LoadShape, jsonFile: string, cpuProfDir?: string): Promise<LoadReport> {
+  const running = await server.launch({ cpuProfDir });
+  try {
+    return await runLoad({ server: running, protocol: server.protocol, args: argsFor(server, shape), jsonFile, timeoutMs: (shape.durationS + shape.warmupS + 60) * 1000 });
+  } finally {
+    await running.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const o = program.parse().opts<Options>();
+  const started = new Date();
+  const loadAverageStart = loadAverage();
+  const repeats = o.repeats ?? (o.quick ? 1 : 3);
+  const chosenScenarios = scenarios.filter((s) => o.scenarios === undefined || o.scenarios.includes(String(s.id)));
+  const chosenServers = servers.filter((s) => o.servers === undefined || o.servers.includes(s.id));
+  const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+  const outDir = path.resolve(o.out ?? path.join(repoRoot, 'bench', 'results', started.toISOString().slice(0, 10)));
+  const runDir = path.join(outDir, 'runs');
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(runDir, { recursive: true });
+  log(`writing ${path.relative(repoRoot, outDir)}; load average ${loadAverageStart.join(' ')}`);
+
+  const reports = new Map<string, LoadReport[]>();
+  const failures: string[] = [];
+  for (let rep = 1; rep <= repeats; rep++) {
+    for (const scenario of chosenScenarios) {
+      if (scenario.kind !== 'load') continue;
+      for (const server of chosenServers.filter((s) => scenario.serves(s))) {
+        const key = `${scenario.id}-${server.id}`;
+        try {
+          const report = await loadRun(server, scenario.shape(o.quick), path.join(runDir, `${key}-r${rep}.json`));
+          reports.set(key, [...(reports.get(key) ?? []), report]);
+          log(`S${scenario.id} ${server.id} run ${rep}/${repeats}: ${brief(report)}`);
+        } catch (error) {
+          failures.push(`S${scenario.id} ${server.id} run ${rep}: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
+          log(`S${scenario.id} ${server.id} run ${rep} FAILED: ${(error as Error).message}`);
+        }
+      }
+    }
+  }
+
+  const capacity: CapacityResult[] = [];
+  const capacityScenario = chosenScenarios.find((s) => s.kind === 'capacity');
+  if (capacityScenario !== undefined) {
+    const shape = capacityScenario.shape(o.quick);
+    for (const server of chosenServers.filter((s) => capacityScenario.serves(s))) {
+      try {
+        const running = await server.launch({ extraArgs: shape.roomcastArgs });
+        try {
+          const result = await runCapacity(running, server.id, shape, runDir, server.kind === 'roomcast');
+          capacity.push(result);
+          log(`S4 ${server.id}: ${result.ready}/${result.target} ready at ${Math.round(result.readyPerSecond)}/s, ${(result.rssPerConnectionBytes / 1024).toFixed(1)} KiB/connection, probe ${JSON.stringify(result.probe)}`);
+        } finally {
+          await running.stop();
+        }
+      } catch (error) {
+        failures.push(`S4 ${server.id}: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
+        log(`S4 ${server.id} FAILED: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  let profile: BenchResults['profile'] = null;
+  const profileTarget = chosenServers.find((s) => s.id === profiledServer);
+  const flood = chosenScenarios.find((s) => s.id === 1);
+  if (o.profile && profileTarget !== undefined && flood?.kind === 'load') {
+    const profDir = mkdtempSync(path.join(os.tmpdir(), 'roomcast-prof-'));
+    try {
+      const report = await loadRun(profileTarget, flood.shape(o.quick), path.join(profDir, 'load.json'), profDir);
+      profile = { server: profileTarget.id, run: summarise(1, profileTarget.id, [report]), threads: summariseProfiles(profDir) };
+      log(`profile: ${profile.threads.length} thread profiles summarised`);
+    } catch (error) {
+      failures.push(`profile: ${(error as Error).message.split('\n')[0]}`);
+    } finally {
+      rmSync(profDir, { recursive: true, force: true });
+    }
+  }
+
+  const order = chosenServers.map((s) => s.id);
+  const summaries = chosenScenarios.flatMap((s) =>
+    order.filter((id) => reports.has(`${s.id}-${id}`)).map((id) => summarise(s.id, id, reports.get(`${s.id}-${id}`)!)),
+  );
+  const charts = await renderCharts(summaries, order);
+  for (const c of charts) writeFileSync(path.join(outDir, c.file), c.svg);
+  const results: BenchResults = {
+    startedAt: started.toISOString(),
+    durationS: (Date.now() - started.getTime()) / 1000,
+    command: ['npm run bench:report', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' '),
+    quick: o.quick,
+    repeats,
+    machine: machineInfo(),
+    peers: peerVersions(),
+    loadAverageStart,
+    loadAverageEnd: loadAverage(),
+    roomcastFlags: roomcastBenchFlags,
+    scenarios: chosenScenarios.map((s) => ({ id: s.id, title: s.title, note: s.note, shape: s.shape(o.quick) })),
+    servers: order,
+    summaries,
+    capacity,
+    targets: checkTargets(summaries, capacity, order.filter((id) => id.startsWith('roomcast'))),
+    profile,
+    failures,
+    charts: charts.map(({ file, title }) => ({ file, title })),
+  };
+  writeFileSync(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(outDir, 'report.md'), markdownReport(results));
+  log(`done in ${(results.durationS / 60).toFixed(1)} min: ${path.join(outDir, 'report.md')}`);
+}
+
+await main();

@@ -1,0 +1,115 @@
+/**
+ * The servers a macro benchmark compares: roomcast at 1, 2 and 4 workers, the two baselines, the two shared
+ * brokers, and the load tool's sink (its own capacity). Each knows how to start itself and which load
+ * shapes it can serve.
+ */
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ProtocolName } from '../../workers/loadgen/types.ts';
+import { startChildServer, type RunningServer } from './child-server.ts';
+
+export type ServerKind = 'roomcast' | 'baseline' | 'broker' | 'sink';
+
+export interface LaunchOptions {
+  /** Extra roomcast flags (scenario 4's connection cap in quick mode). */
+  extraArgs?: string[];
+  /** Node's --cpu-prof output directory, for the profiling run. */
+  cpuProfDir?: string;
+}
+
+export interface ServerSpec {
+  id: string;
+  kind: ServerKind;
+  protocol: ProtocolName;
+  /** Whether it has rooms; the baselines relay every line to every client. */
+  rooms: boolean;
+  launch(options?: LaunchOptions): Promise<RunningServer>;
+}
+
+const script = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
+
+/**
+ * Benchmarks measure fan-out, not the abuse guards: flood limits and the per-IP cap are off (every client
+ * is on 127.0.0.1), and a client may fall 64 MiB behind before it is dropped as a slow consumer.
+ */
+export const roomcastBenchFlags = [
+  '--flood-messages-per-second', '0',
+  '--flood-bytes-per-second', '0',
+  '--max-connections-per-ip', '0',
+  '--max-output-bytes', String(64 * 1024 * 1024),
+];
+
+function roomcast(workers: number): ServerSpec {
+  return {
+    id: `roomcast-w${workers}`,
+    kind: 'roomcast',
+    protocol: 'roomcast',
+    rooms: true,
+    launch: ({ extraArgs = [], cpuProfDir } = {}) =>
+      startChildServer(process.execPath, [
+        ...(cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir]),
+        script('../../src/main.ts'),
+        '--port', '0', '--workers', String(workers), ...roomcastBenchFlags, ...extraArgs,
+      ]),
+  };
+}
+
+/** The brokers are shared with other engineers: never started or stopped here, only measured by pid. */
+function broker(id: 'nats' | 'redis', processName: string, port: number): ServerSpec {
+  return {
+    id,
+    kind: 'broker',
+    protocol: id,
+    rooms: true,
+    async launch() {
+      const pid = Number(execFileSync('pgrep', ['-x', processName], { encoding: 'utf8' }).trim().split('\n')[0]);
+      return { host: '127.0.0.1', port, pid, alive: () => true, stop: async () => {} };
+    },
+  };
+}
+
+export const servers: ServerSpec[] = [
+  roomcast(1),
+  roomcast(2),
+  roomcast(4),
+  {
+    id: 'naive',
+    kind: 'baseline',
+    // Raw lines relayed to everyone: the seed adapter's probe handshake fits it.
+    protocol: 'seed',
+    rooms: false,
+    launch: () => startChildServer(process.execPath, [script('../baselines/naive-server.ts'), '--port', '0']),
+  },
+  {
+    id: 'seed',
+    kind: 'baseline',
+    protocol: 'seed',
+    rooms: false,
+    launch: () => startChildServer('python3', ['-u', script('../baselines/seed_server.py'), '0']),
+  },
+  broker('nats', 'nats-server', 4222),
+  broker('redis', 'redis-server', 6379),
+  {
+    id: 'sink',
+    kind: 'sink',
+    protocol: 'roomcast',
+    rooms: false,
+    launch: () => startChildServer(process.execPath, [script('../loadtest/sink-server.ts'), '--port', '0']),
+  },
+];
+
+/** Versions of what runs outside this repository, for the report's header. */
+export function peerVersions(): Record<string, string> {
+  const version = (command: string, args: string[]): string => {
+    try {
+      return execFileSync(command, args, { encoding: 'utf8' }).trim().split('\n')[0];
+    } catch {
+      return 'unknown';
+    }
+  };
+  return {
+    nats: version('nats-server', ['--version']),
+    redis: version('redis-server', ['--version']),
+    python: version('python3', ['--version']),
+  };
+}
