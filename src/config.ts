@@ -99,7 +99,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .option('--max-output-bytes <bytes>', 'unsent output per client before it is dropped as a slow consumer', integer(1024, 1024 ** 3), d.maxOutputBytes)
     .option('--flood-messages-per-second <n>', 'lines per second one client may send (0: no limit)', integer(0, 10_000_000), d.floodMessagesPerSecond)
     .option('--flood-bytes-per-second <n>', 'bytes per second one client may send (0: no limit)', integer(0, 1024 ** 3), d.floodBytesPerSecond)
-    .option('--max-connections <n>', 'concurrent connections (default: the open-file limit less a reserve)', integer(1, 10_000_000), d.maxConnections)
+    .option('--max-connections <n>', 'concurrent connections; the default is the open-file limit less a reserve', integer(1, 10_000_000), d.maxConnections)
     .option('--max-connections-per-ip <n>', 'concurrent connections from one address (0: no limit)', integer(0, 10_000_000), d.maxConnectionsPerIp)
     .option('--handshake-timeout-ms <ms>', 'close connections that choose no nickname in this time', integer(100, day), d.handshakeTimeoutMs)
     .option('--idle-timeout-ms <ms>', 'close connections silent this long (0: never)', integer(0, day), d.idleTimeoutMs)
