@@ -6,13 +6,10 @@
 // maxOutputBytes. A client that stops reading hits the bound and is dropped as a slow consumer, so it
 // can neither grow the server's memory nor hold anyone else back.
 import type { Socket } from 'node:net';
+import type { ConnectionWorkerStats } from '../../src/control-api.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 
-export interface OutputCounters {
-  deliveriesOut: number;
-  bytesOut: number;
-  socketWrites: number;
-}
+export type OutputCounters = Pick<ConnectionWorkerStats, 'deliveriesOut' | 'bytesOut' | 'socketWrites'>;
 
 export class ClientOutput {
   readonly socket: Socket;

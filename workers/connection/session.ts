@@ -13,7 +13,7 @@ import type { Socket } from 'node:net';
 import type { Remote } from 'comlink';
 import type { BatchedPort } from '../../src/batched-port.ts';
 import type { ServerConfig } from '../../src/config.ts';
-import type { SupervisorControl } from '../../src/control-api.ts';
+import type { ConnectionWorkerStats, SupervisorControl } from '../../src/control-api.ts';
 import { FloodGuard } from '../../src/protocol/flood-guard.ts';
 import { commandHelp, parseCommand, type Command } from '../../src/protocol/command-parser.ts';
 import { errorLine } from '../../src/protocol/errors.ts';
@@ -36,15 +36,12 @@ import { ClientOutput, type OutputCounters } from './client-output.ts';
 import type { LocalRooms } from './local-rooms.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 
-export interface SessionCounters extends OutputCounters {
-  messagesIn: number;
-  slowConsumersDisconnected: number;
-  floodDisconnects: number;
-  linesDroppedForFlooding: number;
-  timeoutDisconnects: number;
-  kicks: number;
-  internalErrors: number;
-}
+/** The running totals a worker reports in its stats; sessions and their outputs add to them. */
+export type SessionCounters = OutputCounters &
+  Pick<
+    ConnectionWorkerStats,
+    'messagesIn' | 'slowConsumersDisconnected' | 'floodDisconnects' | 'linesDroppedForFlooding' | 'timeoutDisconnects' | 'kicks' | 'internalErrors'
+  >;
 
 export interface SessionContext {
   config: ServerConfig;
