@@ -2,14 +2,12 @@
 // connection churn for N minutes, sample its memory, descriptors, per-thread CPU and per-worker event-loop
 // utilisation, print a table, and fail (exit 1) if any of them grows without bound or a steady client
 // lost a message.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { makeStatusLine } from '../loadtest/status-line.ts';
+import { spawnServer } from '../../test/helpers/test-server.ts';
 import { churnKinds, churnOnce, SteadyClient, type Integrity } from './soak-client.ts';
 import { OperatorStats, sampleServerProcess, type ServerFigures } from './server-sampler.ts';
 import { judgeTrend, type TrendLimit, type TrendVerdict } from './trend.ts';
@@ -56,29 +54,6 @@ interface Sample {
   elu: number[];
 }
 
-async function startServer(password: string): Promise<{ child: ChildProcess; port: number; output: () => string }> {
-  const mainScript = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
-  const child = spawn(process.execPath, [mainScript, '--port', '0', '--workers', String(options.workers), '--handshake-timeout-ms', '5000'], {
-    // The password goes in the environment, not argv, where any local user could read it.
-    env: { ...process.env, ROOMCAST_OPERATOR_PASSWORD: password },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
-  child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
-    child.stdout!.on('data', () => {
-      const match = /listening on [^\s]+:(\d+)/.exec(output);
-      if (match === null) return;
-      clearTimeout(timer);
-      resolve(Number(match[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}:\n${output}`)));
-  });
-  return { child, port, output: () => output };
-}
-
 /** Runs `task` for each index, `concurrency` at a time. */
 async function inBatches(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -108,8 +83,10 @@ function formatTable(samples: readonly Sample[]): string {
 }
 
 const password = randomBytes(12).toString('hex');
-const server = await startServer(password);
-const pid = server.child.pid!;
+// The child inherits the password through the environment, not argv, where any local user could read it.
+process.env.ROOMCAST_OPERATOR_PASSWORD = password;
+const server = await spawnServer(['--workers', String(options.workers), '--handshake-timeout-ms', '5000']);
+const pid = server.pid;
 const runMs = options.minutes * 60_000;
 const status = makeStatusLine(true);
 console.log(
@@ -228,6 +205,14 @@ if (server.child.exitCode !== null) failures.push(`the server exited with ${serv
 if ((lastFigures?.workerRestarts ?? 0) > 0) failures.push(`${lastFigures!.workerRestarts} connection workers restarted`);
 if (samples.length < 4) failures.push(`only ${samples.length} samples: run longer or sample more often`);
 
+for (const client of steady) client.close();
+operator.close();
+const stopped = await Promise.race([server.stop(), new Promise((resolve) => setTimeout(() => resolve('timeout'), 10_000))]);
+if (stopped === 'timeout') {
+  failures.push('the server did not stop within 10 s of SIGTERM');
+  server.child.kill('SIGKILL');
+} else if (stopped !== 0) failures.push(`the server's graceful shutdown exited with ${String(stopped)}`);
+
 console.log(formatTable(samples));
 console.log();
 for (const [series, trend] of Object.entries(trends)) {
@@ -241,12 +226,4 @@ if (options.json !== undefined) {
   writeFileSync(options.json, JSON.stringify({ params: options, node: process.version, samples, trends, integrity, expected, churned, failures }, null, 2));
 }
 
-for (const client of steady) client.close();
-operator.close();
-server.child.kill('SIGTERM');
-const exited = await Promise.race([once(server.child, 'exit'), new Promise((resolve) => setTimeout(() => resolve(undefined), 10_000))]);
-if (exited === undefined) {
-  failures.push('the server did not stop within 10 s of SIGTERM');
-  server.child.kill('SIGKILL');
-}
 process.exit(failures.length === 0 ? 0 : 1);
