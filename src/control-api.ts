@@ -3,8 +3,9 @@
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { MessagePort } from 'node:worker_threads';
+import type { ThreadLoad } from './thread-load.ts';
 
-export interface ConnectionWorkerStats {
+export interface ConnectionWorkerStats extends ThreadLoad {
   workerId: number;
   connections: number;
   rooms: number;
@@ -20,9 +21,6 @@ export interface ConnectionWorkerStats {
   timeoutDisconnects: number;
   kicks: number;
   internalErrors: number;
-  /** Event-loop utilisation since the previous stats() call, 0..1. */
-  eventLoopUtilization: number;
-  heapUsedBytes: number;
 }
 
 export interface ConnectionWorkerControl {
@@ -55,7 +53,7 @@ export interface SupervisorControl {
   stats(): Promise<ServerStats>;
 }
 
-export interface CoordinatorStats {
+export interface CoordinatorStats extends ThreadLoad {
   nicks: number;
   rooms: number;
   roomMessages: number;

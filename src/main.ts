@@ -1,6 +1,7 @@
 // `npm start -- [flags]`: run a roomcast server until SIGINT or SIGTERM.
 import { parseServerArgs } from './config.ts';
 import { startServer } from './server.ts';
+import { statsLogLine } from './stats-log-line.ts';
 
 const config = parseServerArgs(process.argv.slice(2));
 let server;
@@ -15,17 +16,7 @@ const tls = server.tlsAddress === undefined ? '' : `, TLS on ${server.tlsAddress
 console.log(`roomcast listening on ${address}:${port}${tls} with ${config.workers} connection workers (Node ${process.version})`);
 
 if (config.statsIntervalMs > 0) {
-  setInterval(async () => {
-    const { coordinator, workers, acceptor } = await server.stats();
-    const sum = (key: 'messagesIn' | 'deliveriesOut' | 'socketWrites' | 'queuedBytes' | 'slowConsumersDisconnected') =>
-      workers.reduce((total, worker) => total + worker[key], 0);
-    console.log(
-      `stats: connections=${acceptor.liveConnections} nicks=${coordinator.nicks} rooms=${coordinator.rooms} ` +
-        `messagesIn=${sum('messagesIn')} roomMessages=${coordinator.roomMessages} deliveriesOut=${sum('deliveriesOut')} socketWrites=${sum('socketWrites')} ` +
-        `queuedBytes=${sum('queuedBytes')} slowConsumers=${sum('slowConsumersDisconnected')} ` +
-        `refused=${acceptor.refusedServerFull + acceptor.refusedPerIpLimit} workerRestarts=${acceptor.workerRestarts}`,
-    );
-  }, config.statsIntervalMs).unref();
+  setInterval(async () => console.log(statsLogLine(await server.stats())), config.statsIntervalMs).unref();
 }
 
 let stopping = false;

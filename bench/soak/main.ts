@@ -39,6 +39,7 @@ const limits: Record<string, TrendLimit> = {
   rssMiB: { maxSlopePerMinute: 4, maxQuarterRise: 16 },
   openFds: { maxSlopePerMinute: 20, maxQuarterRise: 20 },
   queuedKiB: { maxSlopePerMinute: 256, maxQuarterRise: 1024 },
+  heapMiB: { maxSlopePerMinute: 4, maxQuarterRise: 16 },
 };
 
 interface Sample {
@@ -47,10 +48,12 @@ interface Sample {
   rssMiB: number;
   openFds: number;
   queuedKiB: number;
+  /** JavaScript heap in use, summed over the connection workers and the coordinator. */
+  heapMiB: number;
   deliveriesPerSecond: number;
   /** Per thread, share of one core since the previous sample. */
   cpu: Record<string, number>;
-  /** Per connection worker, event-loop utilisation since the previous sample. */
+  /** Per connection worker, event-loop utilisation over its last one-second window. */
   elu: number[];
 }
 
@@ -67,13 +70,14 @@ const pad = (value: string | number, width: number) => String(value).padStart(wi
 function formatTable(samples: readonly Sample[]): string {
   const threads = [...new Set(samples.flatMap((s) => Object.keys(s.cpu)))];
   const workers = Math.max(0, ...samples.map((s) => s.elu.length));
-  const header = ['t(s)', 'conns', 'RSS MiB', 'fds', 'queued KiB', 'deliv/s', ...threads.map((t) => `cpu ${t}`), ...Array.from({ length: workers }, (_, i) => `elu w${i + 1}`)];
+  const header = ['t(s)', 'conns', 'RSS MiB', 'fds', 'queued KiB', 'heap MiB', 'deliv/s', ...threads.map((t) => `cpu ${t}`), ...Array.from({ length: workers }, (_, i) => `elu w${i + 1}`)];
   const rows = samples.map((s) => [
     s.seconds.toFixed(0),
     s.connections,
     s.rssMiB.toFixed(1),
     s.openFds,
     s.queuedKiB.toFixed(0),
+    s.heapMiB.toFixed(1),
     s.deliveriesPerSecond.toFixed(0),
     ...threads.map((t) => `${((s.cpu[t] ?? 0) * 100).toFixed(0)}%`),
     ...Array.from({ length: workers }, (_, i) => (s.elu[i] === undefined ? '-' : `${(s.elu[i]! * 100).toFixed(0)}%`)),
@@ -125,6 +129,7 @@ async function takeSample(): Promise<void> {
       rssMiB: proc.rssBytes / MiB,
       openFds: proc.openFds,
       queuedKiB: figures.workers.reduce((sum, w) => sum + w.queuedBytes, 0) / 1024,
+      heapMiB: figures.coordinatorHeapMiB + figures.workers.reduce((sum, w) => sum + w.heapMiB, 0),
       deliveriesPerSecond: (deliveries - previous.deliveries) / seconds,
       cpu,
       elu: figures.workers.map((w) => w.eventLoopUtilization),
@@ -191,7 +196,7 @@ const errorLines = steady.flatMap((client) => client.errors);
 const trends: Record<string, TrendVerdict> = {};
 const minutes = samples.map((s) => s.seconds / 60);
 for (const [series, limit] of Object.entries(limits)) {
-  trends[series] = judgeTrend(minutes, samples.map((s) => s[series as 'rssMiB' | 'openFds' | 'queuedKiB']), limit);
+  trends[series] = judgeTrend(minutes, samples.map((s) => s[series as 'rssMiB' | 'openFds' | 'queuedKiB' | 'heapMiB']), limit);
 }
 
 const failures: string[] = [];
@@ -219,7 +224,6 @@ for (const [series, trend] of Object.entries(trends)) {
   console.log(`${series.padEnd(10)} second-half slope ${trend.slopePerMinute.toFixed(2)}/min, Q4 − Q2 ${trend.quarterRise.toFixed(1)} → ${trend.grows ? 'GROWS' : 'bounded'}`);
 }
 console.log(`integrity  ${integrity.received}/${expected} steady deliveries checked, lost ${integrity.lost}, duplicated/reordered ${integrity.duplicatedOrReordered}; ${churned} churn connections`);
-console.log('heap       per-thread heap is not sampled: the server exposes heapUsedBytes only over the in-process control API');
 console.log(failures.length === 0 ? 'verdict    PASS' : `verdict    FAIL\n${failures.map((failure) => `  - ${failure}`).join('\n')}`);
 
 if (options.json !== undefined) {

@@ -13,19 +13,22 @@ export interface WorkerFigures {
   floodDisconnects: number;
   timeouts: number;
   eventLoopUtilization: number;
+  heapMiB: number;
 }
 
 export interface ServerFigures {
   liveConnections: number;
   workerRestarts: number;
   workers: WorkerFigures[];
+  coordinatorHeapMiB: number;
 }
 
 const workerLine =
-  /^-- worker \d+: connections (\d+), lines in \d+, deliveries (\d+), queued (\d+) B, slow consumers (\d+), flood drops \d+\/disconnects (\d+), timeouts (\d+), ELU ([\d.]+)/;
+  /^-- worker \d+: connections (\d+), lines in \d+, deliveries (\d+), queued (\d+) B, slow consumers (\d+), flood drops \d+\/disconnects (\d+), timeouts (\d+), ELU ([\d.]+), heap ([\d.]+) MiB/;
+const coordinatorLine = /^-- coordinator: ELU [\d.]+, heap ([\d.]+) MiB/;
 const connectionsLine = /^-- connections (\d+) .*worker restarts (\d+)/;
 
-/** An operator session that asks /stats; ELU in each answer covers the time since the previous one. */
+/** An operator session that asks /stats; each thread reports ELU over its own last one-second window. */
 export class OperatorStats {
   readonly #socket: net.Socket;
   readonly #workers: number;
@@ -80,16 +83,18 @@ export class OperatorStats {
   #line(line: string): void {
     if (line === '-- You are now an operator.') this.#operator?.();
     const collecting = this.#collecting;
-    if (collecting === undefined || !(connectionsLine.test(line) || workerLine.test(line))) return;
+    if (collecting === undefined || ![connectionsLine, workerLine, coordinatorLine].some((shape) => shape.test(line))) return;
     collecting.lines.push(line);
-    if (collecting.lines.length < 1 + this.#workers) return;
+    // The answer is the connections line, one line per worker, then the coordinator's line.
+    if (collecting.lines.length < 2 + this.#workers) return;
     this.#collecting = undefined;
     const [, live, restarts] = connectionsLine.exec(collecting.lines[0]!) ?? [];
     collecting.done({
       liveConnections: Number(live),
       workerRestarts: Number(restarts),
-      workers: collecting.lines.slice(1).map((text) => {
-        const [, connections, deliveries, queued, slow, flood, timeouts, elu] = workerLine.exec(text)!.map(Number);
+      coordinatorHeapMiB: Number(coordinatorLine.exec(collecting.lines.at(-1)!)![1]),
+      workers: collecting.lines.slice(1, -1).map((text) => {
+        const [, connections, deliveries, queued, slow, flood, timeouts, elu, heap] = workerLine.exec(text)!.map(Number);
         return {
           connections: connections!,
           deliveries: deliveries!,
@@ -98,6 +103,7 @@ export class OperatorStats {
           floodDisconnects: flood!,
           timeouts: timeouts!,
           eventLoopUtilization: elu!,
+          heapMiB: heap!,
         };
       }),
     });

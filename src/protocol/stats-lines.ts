@@ -2,6 +2,8 @@
 import type { ServerStats } from '../control-api.ts';
 import { infoLine } from './server-lines.ts';
 
+const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+
 export function statsLines({ acceptor, coordinator, workers }: ServerStats): string {
   const lines = [
     `connections ${acceptor.liveConnections} (accepted ${acceptor.accepted}, refused ${acceptor.refusedServerFull} full + ${acceptor.refusedPerIpLimit} per-address), worker restarts ${acceptor.workerRestarts}`,
@@ -10,8 +12,10 @@ export function statsLines({ acceptor, coordinator, workers }: ServerStats): str
       (w) =>
         `worker ${w.workerId}: connections ${w.connections}, lines in ${w.messagesIn}, deliveries ${w.deliveriesOut}, ` +
         `queued ${w.queuedBytes} B, slow consumers ${w.slowConsumersDisconnected}, flood drops ${w.linesDroppedForFlooding}/` +
-        `disconnects ${w.floodDisconnects}, timeouts ${w.timeoutDisconnects}, ELU ${w.eventLoopUtilization.toFixed(2)}`,
+        `disconnects ${w.floodDisconnects}, timeouts ${w.timeoutDisconnects}, ELU ${w.eventLoopUtilization.toFixed(2)}, ` +
+        `heap ${mib(w.heapUsedBytes)} MiB`,
     ),
+    `coordinator: ELU ${coordinator.eventLoopUtilization.toFixed(2)}, heap ${mib(coordinator.heapUsedBytes)} MiB`,
   ];
   return lines.map((line) => infoLine(line)).join('');
 }

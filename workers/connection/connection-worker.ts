@@ -2,7 +2,6 @@
 // lines from the coordinator are turned into bytes once here and shared by every local member.
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchedPort } from '../../src/batched-port.ts';
@@ -12,6 +11,7 @@ import {
   type ConnectionWorkerControl,
   type SupervisorControl,
 } from '../../src/control-api.ts';
+import { startThreadLoadGauge } from '../../src/thread-load.ts';
 import type {
   AcceptorToConnectionWorker,
   ConnectionWorkerData,
@@ -111,22 +111,18 @@ function fanOut(room: string, run: CoordinatorOp[], start: number, end: number):
   for (const member of members) member.output.write(bytes, lines);
 }
 
-let lastUtilization = performance.eventLoopUtilization();
+const threadLoad = startThreadLoadGauge();
 
 const control: ConnectionWorkerControl = {
   stats() {
     let queuedBytes = 0;
     for (const session of sessions.values()) queuedBytes += session.output.queuedBytes();
-    const now = performance.eventLoopUtilization();
-    const eventLoopUtilization = performance.eventLoopUtilization(now, lastUtilization).utilization;
-    lastUtilization = now;
     return {
       workerId,
       connections: sessions.size,
       rooms: localRooms.roomCount,
       queuedBytes,
-      eventLoopUtilization,
-      heapUsedBytes: process.memoryUsage().heapUsed,
+      ...threadLoad(),
       ...counters,
     };
   },

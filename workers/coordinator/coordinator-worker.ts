@@ -5,6 +5,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { BatchedPort } from '../../src/batched-port.ts';
 import { exposeControl, type CoordinatorControl } from '../../src/control-api.ts';
+import { startThreadLoadGauge } from '../../src/thread-load.ts';
 import type { CoordinatorData, CoordinatorOp, SupervisorToCoordinator, WorkerOp } from '../../src/thread-messages.ts';
 import { Coordinator } from './coordinator.ts';
 
@@ -50,5 +51,6 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
   }
 });
 
-const control: CoordinatorControl = { stats: () => coordinator.stats() };
+const threadLoad = startThreadLoadGauge();
+const control: CoordinatorControl = { stats: () => ({ ...coordinator.stats(), ...threadLoad() }) };
 exposeControl(control, controlPort);

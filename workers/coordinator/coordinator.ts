@@ -8,6 +8,7 @@
 // to its worker before the join notice, so it gets every room line from its own notice on.
 import type { ServerConfig } from '../../src/config.ts';
 import type { CoordinatorStats } from '../../src/control-api.ts';
+import type { ThreadLoad } from '../../src/thread-load.ts';
 import { errorLine } from '../../src/protocol/errors.ts';
 import { nickKey } from '../../src/protocol/names.ts';
 import {
@@ -91,7 +92,8 @@ export class Coordinator {
     for (const member of this.#members.values()) if (member.workerId === workerId) this.#leave(member, reason);
   }
 
-  stats(): CoordinatorStats {
+  /** Routing figures; the coordinator thread adds its own load (ThreadLoad) to them. */
+  stats(): Omit<CoordinatorStats, keyof ThreadLoad> {
     const workers = new Set<number>();
     for (const member of this.#members.values()) workers.add(member.workerId);
     return {
