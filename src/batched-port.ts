@@ -21,14 +21,8 @@ export class BatchedPort<Op> {
     }
   }
 
-  /** Posts what is pending now instead of at the end of the turn. */
-  readonly flushNow = (): void => {
-    this.#flush();
-  };
-
   readonly #flush = (): void => {
     this.#flushScheduled = false;
-    if (this.#pending.length === 0) return;
     const batch = this.#pending;
     this.#pending = [];
     this.#port.postMessage(batch);

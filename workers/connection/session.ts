@@ -93,10 +93,6 @@ export class Session implements LineSink {
     );
   }
 
-  get nick(): string {
-    return this.#nick;
-  }
-
   start(): void {
     const { socket } = this.output;
     const { handshakeTimeoutMs, idleTimeoutMs } = this.#context.config;
