@@ -141,7 +141,7 @@ export function markdownReport(res: BenchResults): string {
       ['load tool', '`bench/loadtest/main.ts`, 2 piscina shards, run as a child process on the same 2 cores; server CPU from /proc over the measured window'],
     ]),
     '',
-    'Servers: `roomcast-wN` = roomcast with N connection workers; `naive` = `bench/baselines/naive-server.ts` (one `socket.write` per recipient); `seed` = `bench/baselines/seed_server.py` (select loop, raw `recv(1024)` relay); `nats`, `redis` = the shared brokers on 127.0.0.1 (SUB/PUB, SUBSCRIBE/PUBLISH), CPU measured by their pid; `sink` = `bench/loadtest/sink-server.ts`, which streams pre-encoded lines and does no broadcast work: the tool\'s own receive capacity in that shape.',
+    'Servers: `roomcast-wN` = roomcast with N connection workers; `naive` = `bench/baselines/naive-server.ts` (one `socket.write` per recipient); `coalescing` = `bench/baselines/coalescing-server.ts` (single thread, encode once, one write per client per turn: the bar from ARCHITECTURE.md); `seed` = `bench/baselines/seed_server.py` (select loop, raw `recv(1024)` relay); `nats`, `redis` = the shared brokers on 127.0.0.1 (SUB/PUB, SUBSCRIBE/PUBLISH), CPU measured by their pid; `sink` = `bench/loadtest/sink-server.ts`, which streams pre-encoded lines and does no broadcast work: the tool\'s own receive capacity in that shape.',
     '',
   ];
   const divergentPeers = [...new Set(res.summaries.filter((r) => !r.orderConsistent && !r.server.startsWith('roomcast')).map((r) => r.server))];

@@ -24,7 +24,7 @@ import { checkTargets } from './targets.ts';
 
 const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
 const program = new Command('bench:report')
-  .description('Macro benchmark: roomcast (1, 2, 4 workers) against the naive and seed baselines, NATS and Redis, in one run.')
+  .description('Macro benchmark: roomcast (1, 2, 4 workers) against the naive, coalescing and seed baselines, NATS and Redis, in one run.')
   .option('--quick', 'about 3 minutes: one run per pair, 3 s windows, a 4,000-client capacity test', false)
   .option('--scenarios <ids>', `comma-separated scenario ids (${scenarios.map((s) => s.id).join(',')})`, list)
   .option('--servers <ids>', `comma-separated servers (${servers.map((s) => s.id).join(',')})`, list)

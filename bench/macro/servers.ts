@@ -81,6 +81,13 @@ export const servers: ServerSpec[] = [
     launch: () => startChildServer(process.execPath, [script('../baselines/naive-server.ts'), '--port', '0']),
   },
   {
+    id: 'coalescing',
+    kind: 'baseline',
+    protocol: 'seed',
+    rooms: false,
+    launch: () => startChildServer(process.execPath, [script('../baselines/coalescing-server.ts'), '--port', '0']),
+  },
+  {
     id: 'seed',
     kind: 'baseline',
     protocol: 'seed',

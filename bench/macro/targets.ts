@@ -42,6 +42,7 @@ export function checkTargets(rows: RunSummary[], capacity: CapacityResult[], roo
     const brokerCpu = best(rows, scenario, ['nats', 'redis'], perCpu);
     const naiveDps = best(rows, scenario, ['naive'], dps);
     const naiveCpu = best(rows, scenario, ['naive'], perCpu);
+    const coalescingCpu = best(rows, scenario, ['coalescing'], perCpu);
     for (const id of roomcastIds) {
       const r = find(rows, scenario, id);
       if (r === undefined) continue;
@@ -50,6 +51,7 @@ export function checkTargets(rows: RunSummary[], capacity: CapacityResult[], roo
         ratioCheck(`S${scenario} deliveries per CPU-s ≥ 4× best broker`, id, r.deliveriesPerCpuSecond, brokerCpu, 4),
         ratioCheck(`S${scenario} deliveries/s ≥ 20× naive`, id, r.deliveriesPerSecond, naiveDps, 20),
         ratioCheck(`S${scenario} deliveries per CPU-s ≥ 20× naive`, id, r.deliveriesPerCpuSecond, naiveCpu, 20),
+        ratioCheck(`S${scenario} deliveries per CPU-s ≥ 0.5× single-thread coalescing`, id, r.deliveriesPerCpuSecond, coalescingCpu, 0.5),
       );
     }
   }
