@@ -96,12 +96,42 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .option('--history-on-join <lines>', 'history lines sent to a client that joins', integer(0, 100_000), d.historyOnJoin)
     .option('--max-line-bytes <bytes>', 'longest input line accepted', integer(64, 1024 * 1024), d.maxLineBytes)
     .option('--max-rooms-per-client <rooms>', 'rooms one client may be in', integer(1, 10_000), d.maxRoomsPerClient)
-    .option('--max-output-bytes <bytes>', 'unsent output per client before it is dropped as a slow consumer', integer(1024, 1024 ** 3), d.maxOutputBytes)
-    .option('--flood-messages-per-second <n>', 'lines per second one client may send (0: no limit)', integer(0, 10_000_000), d.floodMessagesPerSecond)
-    .option('--flood-bytes-per-second <n>', 'bytes per second one client may send (0: no limit)', integer(0, 1024 ** 3), d.floodBytesPerSecond)
-    .option('--max-connections <n>', 'concurrent connections; the default is the open-file limit less a reserve', integer(1, 10_000_000), d.maxConnections)
-    .option('--max-connections-per-ip <n>', 'concurrent connections from one address (0: no limit)', integer(0, 10_000_000), d.maxConnectionsPerIp)
-    .option('--handshake-timeout-ms <ms>', 'close connections that choose no nickname in this time', integer(100, day), d.handshakeTimeoutMs)
+    .option(
+      '--max-output-bytes <bytes>',
+      'unsent output per client before it is dropped as a slow consumer',
+      integer(1024, 1024 ** 3),
+      d.maxOutputBytes,
+    )
+    .option(
+      '--flood-messages-per-second <n>',
+      'lines per second one client may send (0: no limit)',
+      integer(0, 10_000_000),
+      d.floodMessagesPerSecond,
+    )
+    .option(
+      '--flood-bytes-per-second <n>',
+      'bytes per second one client may send (0: no limit)',
+      integer(0, 1024 ** 3),
+      d.floodBytesPerSecond,
+    )
+    .option(
+      '--max-connections <n>',
+      'concurrent connections; the default is the open-file limit less a reserve',
+      integer(1, 10_000_000),
+      d.maxConnections,
+    )
+    .option(
+      '--max-connections-per-ip <n>',
+      'concurrent connections from one address (0: no limit)',
+      integer(0, 10_000_000),
+      d.maxConnectionsPerIp,
+    )
+    .option(
+      '--handshake-timeout-ms <ms>',
+      'close connections that choose no nickname in this time',
+      integer(100, day),
+      d.handshakeTimeoutMs,
+    )
     .option('--idle-timeout-ms <ms>', 'close connections silent this long (0: never)', integer(0, day), d.idleTimeoutMs)
     .option('--keep-alive-ms <ms>', 'TCP keepalive delay, to find peers that vanished (0: off)', integer(0, day), d.keepAliveMs)
     .option('--shutdown-timeout-ms <ms>', 'longest a graceful shutdown may take', integer(100, 600_000), d.shutdownTimeoutMs)
@@ -113,7 +143,9 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .showHelpAfterError()
     .allowExcessArguments(false)
     .parse(argv, { from: 'user' });
-  const { tlsCert, tlsKey, ...options } = program.opts<Omit<ServerConfig, 'tlsCertFile' | 'tlsKeyFile'> & { tlsCert?: string; tlsKey?: string }>();
+  const { tlsCert, tlsKey, ...options } = program.opts<
+    Omit<ServerConfig, 'tlsCertFile' | 'tlsKeyFile'> & { tlsCert?: string; tlsKey?: string }
+  >();
   if ((tlsCert === undefined) !== (tlsKey === undefined)) program.error('error: --tls-cert and --tls-key go together');
   return {
     ...d,

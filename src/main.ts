@@ -4,13 +4,10 @@ import { startServer } from './server.ts';
 import { statsLogLine } from './stats-log-line.ts';
 
 const config = parseServerArgs(process.argv.slice(2));
-let server;
-try {
-  server = await startServer(config);
-} catch (error) {
-  console.error(`roomcast: cannot start: ${(error as Error).message}`);
+const server = await startServer(config).catch((error: Error) => {
+  console.error(`roomcast: cannot start: ${error.message}`);
   process.exit(1);
-}
+});
 const { address, port } = server.address;
 const tls = server.tlsAddress === undefined ? '' : `, TLS on ${server.tlsAddress.address}:${server.tlsAddress.port}`;
 console.log(`roomcast listening on ${address}:${port}${tls} with ${config.workers} connection workers (Node ${process.version})`);

@@ -12,7 +12,15 @@ import { Piscina } from 'piscina';
 type RunOptions = NonNullable<Parameters<Piscina['run']>[1]>;
 import { monoClock } from '../../workers/loadgen/mono-clock.ts';
 import { payloadHeaderBytes } from '../../workers/loadgen/payload-codec.ts';
-import type { ControlMessage, ProtocolName, ShardEvent, ShardProgress, ShardResult, ShardTask, Target } from '../../workers/loadgen/types.ts';
+import type {
+  ControlMessage,
+  ProtocolName,
+  ShardEvent,
+  ShardProgress,
+  ShardResult,
+  ShardTask,
+  Target,
+} from '../../workers/loadgen/types.ts';
 import { makePlan } from './plan.ts';
 import { sampleProcess, type ProcSample } from './proc-sampler.ts';
 import { buildReport } from './report.ts';
@@ -47,28 +55,41 @@ const defaultTargets = [defaultTarget];
 
 const program = new Command('loadtest')
   .description('Load-test a broadcast chat server: N clients, R rooms, P publishers; reports throughput, latency, loss and order.')
-  .option('--target <host:port>', 'server address; repeat to spread clients over several listeners or nodes (all must share rooms)', target, defaultTargets)
+  .option(
+    '--target <host:port>',
+    'server address; repeat to spread clients over several listeners or nodes (all must share rooms)',
+    target,
+    defaultTargets,
+  )
   .option('--protocol <name>', `wire protocol: ${protocols.join(' | ')}`, 'roomcast')
   .option('--clients <n>', 'simulated clients (each one receive connection; Redis publishers open a second)', int(1), 200)
   .option('--rooms <n>', 'rooms (NATS subjects / Redis channels); client i joins room i mod rooms; 1 room = lobby', int(1), 1)
   .option('--publishers <n>', 'clients 0..n-1 publish to their room (every client also receives); 0 = receive only (sink)', int(0), 4)
   .option('--rate <msgs/s>', 'total publish rate, spread evenly over publishers; 0 = as fast as the window allows', int(0), 0)
-  .option('--window <n>', 'in-flight messages per publisher when --rate 0 (a publisher\'s own echo is its ack)', int(1), 256)
+  .option('--window <n>', "in-flight messages per publisher when --rate 0 (a publisher's own echo is its ack)", int(1), 256)
   .option('--size <bytes>', `payload bytes per message, without protocol framing (≥ ${payloadHeaderBytes})`, int(payloadHeaderBytes), 64)
   .option('--duration <s>', 'measured window', seconds, 10)
   .option('--warmup <s>', 'publishing before the measured window (counted for loss, not for throughput or latency)', seconds, 2)
   .option('--ramp <connects/s>', 'connect rate over all shards', int(1), 2000)
-  .option('--drain <s>', 'after publishing stops, wait at most this long for in-flight messages (ends early after 300 ms of silence)', seconds, 5)
+  .option(
+    '--drain <s>',
+    'after publishing stops, wait at most this long for in-flight messages (ends early after 300 ms of silence)',
+    seconds,
+    5,
+  )
   .option('--threads <n>', 'client shards (piscina worker threads)', int(1), os.availableParallelism())
-  .option('--server-pid <pid>', 'sample this process\'s CPU seconds and RSS from /proc over the measured window', int(1))
+  .option('--server-pid <pid>', "sample this process's CPU seconds and RSS from /proc over the measured window", int(1))
   .option('--json <file>', 'write the JSON report here (default: a file in the temp directory)')
-  .option('--quiet', 'no live status line and no summary table: print only the JSON report\'s path', false)
-  .addHelpText('after', `
+  .option('--quiet', "no live status line and no summary table: print only the JSON report's path", false)
+  .addHelpText(
+    'after',
+    `
 Phases: connect ramp → handshake (roomcast: nick, then wait for own "[room] -- NICK joined") → all ready
 → warmup → measured window → drain → report. Throughput and latency count deliveries received inside the
 measured window; loss, duplicates and order cover everything published after all clients were ready.
 --target: a seed server shares nothing with another, so several seed targets make separate rooms (their
-loss figures are meaningless); NATS/Redis subjects are namespaced roomcast-lt-<pid>-<room>.`);
+loss figures are meaningless); NATS/Redis subjects are namespaced roomcast-lt-<pid>-<room>.`,
+  );
 
 interface Options {
   target: string[];
@@ -102,7 +123,8 @@ async function main(): Promise<void> {
   if (!protocols.includes(o.protocol as ProtocolName)) program.error(`--protocol must be one of ${protocols.join(', ')}`);
   const protocol = o.protocol as ProtocolName;
   const socketsNeeded = o.clients + (protocol === 'redis' ? o.publishers : 0);
-  if (socketsNeeded > maxSockets) program.error(`${socketsNeeded} sockets exceed this process's cap (~${maxSockets}): run several load processes`);
+  if (socketsNeeded > maxSockets)
+    program.error(`${socketsNeeded} sockets exceed this process's cap (~${maxSockets}): run several load processes`);
   if (o.duration <= 0) program.error('--duration must be > 0');
 
   const startedAt = new Date();
@@ -168,7 +190,13 @@ async function main(): Promise<void> {
   });
   const totals = (): ShardProgress =>
     progress.reduce(
-      (a, p) => ({ connected: a.connected + p.connected, ready: a.ready + p.ready, failed: a.failed + p.failed, sent: a.sent + p.sent, delivered: a.delivered + p.delivered }),
+      (a, p) => ({
+        connected: a.connected + p.connected,
+        ready: a.ready + p.ready,
+        failed: a.failed + p.failed,
+        sent: a.sent + p.sent,
+        delivered: a.delivered + p.delivered,
+      }),
       { connected: 0, ready: 0, failed: 0, sent: 0, delivered: 0 },
     );
 
@@ -239,7 +267,12 @@ async function main(): Promise<void> {
       windowSeconds: o.duration,
       generatorCpuSeconds: (generatorCpu.user + generatorCpu.system) / 1e6,
       cores: os.availableParallelism(),
-      machine: { cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', node: process.version, platform: `${os.platform()} ${os.release()}` },
+      machine: {
+        cpus: os.availableParallelism(),
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        platform: `${os.platform()} ${os.release()}`,
+      },
       serverStart,
       serverEnd,
     },

@@ -34,7 +34,8 @@ function roomNames(protocol: ProtocolName, rooms: number, runTag: string): strin
  * publish (publisher id = client id), so publishers spread evenly over rooms and shards.
  */
 export function makePlan(o: PlanOptions): Plan {
-  if (o.clients < 1 || o.rooms < 1 || o.threads < 1 || o.targets < 1) throw new RangeError('clients, rooms, threads and targets must be ≥ 1');
+  if (o.clients < 1 || o.rooms < 1 || o.threads < 1 || o.targets < 1)
+    throw new RangeError('clients, rooms, threads and targets must be ≥ 1');
   if (o.rooms > o.clients) throw new RangeError(`--rooms ${o.rooms} > --clients ${o.clients}: a room would be empty`);
   if (o.publishers < 0 || o.publishers > o.clients) throw new RangeError(`--publishers must be between 0 and --clients`);
   // Publisher id maxPublisherId is reserved for the sink server.

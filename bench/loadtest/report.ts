@@ -193,7 +193,9 @@ export function buildReport(params: RunParams, plan: Plan, results: ShardResult[
   let serverCpu = 0;
   if (s.serverStart !== null && s.serverEnd !== null) serverCpu = s.serverEnd.cpuSeconds - s.serverStart.cpuSeconds;
   if (generatorCores + serverCpu / s.windowSeconds > saturatedElu * s.cores) {
-    warnings.push(`generator (${generatorCores.toFixed(2)} cores) and server together use ~all ${s.cores} cores: CPU-bound box, compare per CPU-second`);
+    warnings.push(
+      `generator (${generatorCores.toFixed(2)} cores) and server together use ~all ${s.cores} cores: CPU-bound box, compare per CPU-second`,
+    );
   }
 
   const ready = total((r) => r.ready);

@@ -10,9 +10,15 @@ export function summaryTable(r: LoadReport): string {
   const p = r.params;
   const rows: [string, string][] = [
     ['target', `${p.protocol} ${p.targets.join(', ')}`],
-    ['load', `${n(p.clients)} clients, ${p.rooms} room(s), ${p.publishers} publisher(s), ${p.size} B, ${p.rate > 0 ? `${n(p.rate)} msg/s` : `window ${p.window}`}, ${p.durationS}s after ${p.warmupS}s warmup, ${p.threads} shard(s)`],
+    [
+      'load',
+      `${n(p.clients)} clients, ${p.rooms} room(s), ${p.publishers} publisher(s), ${p.size} B, ${p.rate > 0 ? `${n(p.rate)} msg/s` : `window ${p.window}`}, ${p.durationS}s after ${p.warmupS}s warmup, ${p.threads} shard(s)`,
+    ],
     ['machine', `${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`],
-    ['connect', `${n(r.connect.ready)}/${n(r.connect.attempted)} ready in ${r.connect.rampSeconds.toFixed(2)}s (${n(r.connect.readyPerSecond)}/s)`],
+    [
+      'connect',
+      `${n(r.connect.ready)}/${n(r.connect.attempted)} ready in ${r.connect.rampSeconds.toFixed(2)}s (${n(r.connect.readyPerSecond)}/s)`,
+    ],
     ['connect µs', pct(r.connect.connectUs, 'µs')],
     ['ready µs', pct(r.connect.readyUs, 'µs')],
     ['published', `${n(r.throughput.publishedPerSecond)} msg/s`],
@@ -34,7 +40,10 @@ export function summaryTable(r: LoadReport): string {
   for (const line of r.errors.samples) rows.push(['error line', line]);
   if (r.server !== null) {
     rows.push(
-      ['server', `pid ${r.server.pid}: ${r.server.cpuCores.toFixed(2)} cores, RSS ${mb(r.server.rssStartBytes)} → ${mb(r.server.rssEndBytes)} (peak ${mb(r.server.peakRssBytes)})`],
+      [
+        'server',
+        `pid ${r.server.pid}: ${r.server.cpuCores.toFixed(2)} cores, RSS ${mb(r.server.rssStartBytes)} → ${mb(r.server.rssEndBytes)} (peak ${mb(r.server.peakRssBytes)})`,
+      ],
       ['per server CPU-s', `${n(r.server.deliveriesPerCpuSecond)} deliveries`],
     );
   }

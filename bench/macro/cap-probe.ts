@@ -101,7 +101,7 @@ export async function probeCap(host: string, port: number, connections: number):
   const closedInTime = await Promise.all(
     refused.map((o) => Promise.race([o.closed.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), answerTimeoutMs))])),
   );
-  const admitted = lines.filter((l) => l !== null && l.startsWith('-- Welcome')).length;
+  const admitted = lines.filter((l) => l?.startsWith('-- Welcome')).length;
   for (const o of opened) o.socket.destroy();
   await Promise.all(opened.map((o) => o.closed));
   return {

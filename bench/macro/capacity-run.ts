@@ -59,18 +59,31 @@ async function waitForConnections(pid: number, baseline: number, count: number, 
   return peak;
 }
 
-export async function runCapacity(server: RunningServer, serverId: string, shape: CapacityShape, runDir: string, probe: boolean): Promise<CapacityResult> {
+export async function runCapacity(
+  server: RunningServer,
+  serverId: string,
+  shape: CapacityShape,
+  runDir: string,
+  probe: boolean,
+): Promise<CapacityResult> {
   const target = shape.processes * shape.clientsPerProcess;
   const fdBaseline = openFds(server.pid);
   const rssIdle = sampleProcess(server.pid)?.rssBytes ?? 0;
   const args = [
-    '--clients', String(shape.clientsPerProcess),
-    '--rooms', String(shape.rooms),
-    '--publishers', '0',
-    '--duration', String(shape.holdS),
-    '--warmup', '0',
-    '--ramp', String(shape.rampPerProcess),
-    '--threads', '1',
+    '--clients',
+    String(shape.clientsPerProcess),
+    '--rooms',
+    String(shape.rooms),
+    '--publishers',
+    '0',
+    '--duration',
+    String(shape.holdS),
+    '--warmup',
+    '0',
+    '--ramp',
+    String(shape.rampPerProcess),
+    '--threads',
+    '1',
   ];
   const runs = Array.from({ length: shape.processes }, (_, i) =>
     runLoad({ server, protocol: 'roomcast', args, jsonFile: path.join(runDir, `4-${serverId}-p${i + 1}.json`), timeoutMs: 120_000 }),

@@ -31,7 +31,9 @@ function barSpec(rows: RunSummary[], title: string, value: (r: RunSummary) => nu
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
-    data: { values: rows.map((r) => ({ scenario: `scenario ${r.scenario}`, server: r.server, family: family(r.server), value: value(r) })) },
+    data: {
+      values: rows.map((r) => ({ scenario: `scenario ${r.scenario}`, server: r.server, family: family(r.server), value: value(r) })),
+    },
     facet: { row: { field: 'scenario', type: 'nominal', title: null } },
     spec: {
       width: 520,
@@ -54,7 +56,12 @@ function latencySpec(rows: RunSummary[], order: string[]): TopLevelSpec {
   const percentiles = ['p50', 'p90', 'p99', 'p99.9', 'max'];
   const values = rows.flatMap((r) => {
     const l = r.latencyMs;
-    return [l.p50, l.p90, l.p99, l.p999, l.max].map((ms, i) => ({ scenario: `scenario ${r.scenario}`, server: r.server, percentile: percentiles[i], ms: Math.max(ms, 0.01) }));
+    return [l.p50, l.p90, l.p99, l.p999, l.max].map((ms, i) => ({
+      scenario: `scenario ${r.scenario}`,
+      server: r.server,
+      percentile: percentiles[i],
+      ms: Math.max(ms, 0.01),
+    }));
   });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -78,9 +85,30 @@ export async function renderCharts(rows: RunSummary[], order: string[]): Promise
   const flood = rows.filter((r) => r.scenario === 1 || r.scenario === 2);
   const measured = flood.filter((r) => r.deliveriesPerCpuSecond > 0 && r.server !== 'sink');
   const specs: [string, string, TopLevelSpec][] = [
-    ['throughput.svg', 'Deliveries per second', barSpec(flood, 'Deliveries/s, as fast as possible (sink = the load tool\'s own capacity)', (r) => r.deliveriesPerSecond, 'deliveries/s', order)],
-    ['per-cpu-second.svg', 'Deliveries per server CPU-second', barSpec(measured, 'Deliveries per server CPU-second', (r) => r.deliveriesPerCpuSecond, 'deliveries per CPU-second', order)],
-    ['latency.svg', 'Latency percentiles', latencySpec(rows.filter((r) => r.server !== 'sink'), order)],
+    [
+      'throughput.svg',
+      'Deliveries per second',
+      barSpec(
+        flood,
+        "Deliveries/s, as fast as possible (sink = the load tool's own capacity)",
+        (r) => r.deliveriesPerSecond,
+        'deliveries/s',
+        order,
+      ),
+    ],
+    [
+      'per-cpu-second.svg',
+      'Deliveries per server CPU-second',
+      barSpec(measured, 'Deliveries per server CPU-second', (r) => r.deliveriesPerCpuSecond, 'deliveries per CPU-second', order),
+    ],
+    [
+      'latency.svg',
+      'Latency percentiles',
+      latencySpec(
+        rows.filter((r) => r.server !== 'sink'),
+        order,
+      ),
+    ],
   ];
   return Promise.all(specs.map(async ([file, title, spec]) => ({ file, title, svg: await render(spec) })));
 }

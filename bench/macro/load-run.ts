@@ -21,8 +21,19 @@ export interface LoadRunOptions {
 export async function runLoad(o: LoadRunOptions): Promise<LoadReport> {
   await run(
     process.execPath,
-    [loadtestMain, '--target', `${o.server.host}:${o.server.port}`, '--protocol', o.protocol, '--server-pid', String(o.server.pid),
-      ...o.args, '--json', o.jsonFile, '--quiet'],
+    [
+      loadtestMain,
+      '--target',
+      `${o.server.host}:${o.server.port}`,
+      '--protocol',
+      o.protocol,
+      '--server-pid',
+      String(o.server.pid),
+      ...o.args,
+      '--json',
+      o.jsonFile,
+      '--quiet',
+    ],
     { timeout: o.timeoutMs, killSignal: 'SIGKILL' },
   );
   return JSON.parse(readFileSync(o.jsonFile, 'utf8')) as LoadReport;

@@ -22,7 +22,11 @@ import { loadArgs, scenarios, type LoadShape } from './scenarios.ts';
 import { peerVersions, roomcastBenchFlags, servers, type ServerSpec } from './servers.ts';
 import { checkTargets } from './targets.ts';
 
-const list = (v: string): string[] => v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+const list = (v: string): string[] =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 const program = new Command('bench:report')
   .description('Macro benchmark: roomcast (1, 2, 4 workers) against the naive, coalescing and seed baselines, NATS and Redis, in one run.')
   .option('--quick', 'about 3 minutes: one run per pair, 3 s windows, a 4,000-client capacity test', false)
@@ -65,7 +69,13 @@ function argsFor(server: ServerSpec, shape: LoadShape): string[] {
 async function loadRun(server: ServerSpec, shape: LoadShape, jsonFile: string, cpuProfDir?: string): Promise<LoadReport> {
   const running = await server.launch({ cpuProfDir });
   try {
-    return await runLoad({ server: running, protocol: server.protocol, args: argsFor(server, shape), jsonFile, timeoutMs: (shape.durationS + shape.warmupS + 60) * 1000 });
+    return await runLoad({
+      server: running,
+      protocol: server.protocol,
+      args: argsFor(server, shape),
+      jsonFile,
+      timeoutMs: (shape.durationS + shape.warmupS + 60) * 1000,
+    });
   } finally {
     await running.stop();
   }
@@ -114,7 +124,9 @@ async function main(): Promise<void> {
         try {
           const result = await runCapacity(running, server.id, shape, runDir, server.kind === 'roomcast');
           capacity.push(result);
-          log(`S4 ${server.id}: ${result.ready}/${result.target} ready at ${Math.round(result.readyPerSecond)}/s, ${(result.rssPerConnectionBytes / 1024).toFixed(1)} KiB/connection, probe ${JSON.stringify(result.probe)}`);
+          log(
+            `S4 ${server.id}: ${result.ready}/${result.target} ready at ${Math.round(result.readyPerSecond)}/s, ${(result.rssPerConnectionBytes / 1024).toFixed(1)} KiB/connection, probe ${JSON.stringify(result.probe)}`,
+          );
         } finally {
           await running.stop();
         }
@@ -162,7 +174,11 @@ async function main(): Promise<void> {
     servers: order,
     summaries,
     capacity,
-    targets: checkTargets(summaries, capacity, order.filter((id) => id.startsWith('roomcast'))),
+    targets: checkTargets(
+      summaries,
+      capacity,
+      order.filter((id) => id.startsWith('roomcast')),
+    ),
     profile,
     failures,
     charts: charts.map(({ file, title }) => ({ file, title })),

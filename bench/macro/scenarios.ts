@@ -83,11 +83,19 @@ export const scenarios: Scenario[] = [
     id: 4,
     kind: 'capacity',
     title: 'connection capacity: 19,000 concurrent clients from 4 load processes, then past the server cap',
-    note: 'roomcast only: the brokers are shared with other engineers\' tests, and their fd limits are the same 20,000',
+    note: "roomcast only: the brokers are shared with other engineers' tests, and their fd limits are the same 20,000",
     serves: (s) => s.kind === 'roomcast',
     shape: (quick) =>
       quick
-        ? { processes: 2, clientsPerProcess: 2000, rooms: 200, rampPerProcess: 300, holdS: 5, probeConnections: 200, roomcastArgs: ['--max-connections', '4100'] }
+        ? {
+            processes: 2,
+            clientsPerProcess: 2000,
+            rooms: 200,
+            rampPerProcess: 300,
+            holdS: 5,
+            probeConnections: 200,
+            roomcastArgs: ['--max-connections', '4100'],
+          }
         : { processes: 4, clientsPerProcess: 4750, rooms: 950, rampPerProcess: 200, holdS: 8, probeConnections: 1000, roomcastArgs: [] },
   },
 ];
@@ -95,13 +103,21 @@ export const scenarios: Scenario[] = [
 /** The load tool's arguments for a shape (target, pid and output file are added by the caller). */
 export function loadArgs(shape: LoadShape): string[] {
   return [
-    '--clients', String(shape.clients),
-    '--rooms', String(shape.rooms),
-    '--publishers', String(shape.publishers),
-    '--rate', String(shape.rate),
-    '--window', String(shape.window),
-    '--size', String(shape.size),
-    '--duration', String(shape.durationS),
-    '--warmup', String(shape.warmupS),
+    '--clients',
+    String(shape.clients),
+    '--rooms',
+    String(shape.rooms),
+    '--publishers',
+    String(shape.publishers),
+    '--rate',
+    String(shape.rate),
+    '--window',
+    String(shape.window),
+    '--size',
+    String(shape.size),
+    '--duration',
+    String(shape.durationS),
+    '--warmup',
+    String(shape.warmupS),
   ];
 }

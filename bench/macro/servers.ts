@@ -33,10 +33,14 @@ const script = (relative: string): string => fileURLToPath(new URL(relative, imp
  * is on 127.0.0.1), and a client may fall 64 MiB behind before it is dropped as a slow consumer.
  */
 export const roomcastBenchFlags = [
-  '--flood-messages-per-second', '0',
-  '--flood-bytes-per-second', '0',
-  '--max-connections-per-ip', '0',
-  '--max-output-bytes', String(64 * 1024 * 1024),
+  '--flood-messages-per-second',
+  '0',
+  '--flood-bytes-per-second',
+  '0',
+  '--max-connections-per-ip',
+  '0',
+  '--max-output-bytes',
+  String(64 * 1024 * 1024),
 ];
 
 function roomcast(workers: number): ServerSpec {
@@ -49,7 +53,12 @@ function roomcast(workers: number): ServerSpec {
       startChildServer(process.execPath, [
         ...(cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir]),
         script('../../src/main.ts'),
-        '--port', '0', '--workers', String(workers), ...roomcastBenchFlags, ...extraArgs,
+        '--port',
+        '0',
+        '--workers',
+        String(workers),
+        ...roomcastBenchFlags,
+        ...extraArgs,
       ]),
   };
 }

@@ -27,7 +27,13 @@ function best(rows: RunSummary[], scenario: number, ids: string[], pick: (r: Run
   return { id: top.server, value: pick(top) };
 }
 
-function ratioCheck(target: string, server: string, value: number, against: { id: string; value: number } | null, required: number): TargetCheck | null {
+function ratioCheck(
+  target: string,
+  server: string,
+  value: number,
+  against: { id: string; value: number } | null,
+  required: number,
+): TargetCheck | null {
   if (against === null || value <= 0) return null;
   const ratio = value / against.value;
   return { target, server, measured: `${x(ratio)} ${against.id}`, met: ratio >= required, margin: ratio / required - 1 };

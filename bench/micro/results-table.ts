@@ -58,11 +58,14 @@ export function resultsTable(results: readonly TaskResult[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const numeric = new Set([2, 3, 4, 5, 6]);
   const format = (row: readonly string[]) =>
-    row.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd();
+    row
+      .map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+      .join('  ')
+      .trimEnd();
   return [format(header), widths.map((width) => '-'.repeat(width)).join('  '), ...rows.map(format)].join('\n');
 }
 
 export function jsonLines(env: Environment, results: readonly TaskResult[]): string {
   const lines = [{ kind: 'environment', ...env }, ...results.map((r) => ({ kind: 'task', ...r }))];
-  return lines.map((line) => JSON.stringify(line)).join('\n') + '\n';
+  return `${lines.map((line) => JSON.stringify(line)).join('\n')}\n`;
 }

@@ -30,7 +30,16 @@ const options = new Command('soak')
   .option('--json <file>', 'also write samples and verdict as JSON')
   .showHelpAfterError()
   .parse()
-  .opts<{ minutes: number; clients: number; rooms: number; rate: number; churnPerSecond: number; workers: number; sampleSeconds: number; json?: string }>();
+  .opts<{
+    minutes: number;
+    clients: number;
+    rooms: number;
+    rate: number;
+    churnPerSecond: number;
+    workers: number;
+    sampleSeconds: number;
+    json?: string;
+  }>();
 
 const MiB = 1024 * 1024;
 // Allowances for "grows without bound" (see trend.ts): well above the steady-state noise of this load
@@ -60,9 +69,11 @@ interface Sample {
 /** Runs `task` for each index, `concurrency` at a time. */
 async function inBatches(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, async () => {
-    while (next < count) await task(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, count) }, async () => {
+      while (next < count) await task(next++);
+    }),
+  );
 }
 
 const pad = (value: string | number, width: number) => String(value).padStart(width);
@@ -70,7 +81,17 @@ const pad = (value: string | number, width: number) => String(value).padStart(wi
 function formatTable(samples: readonly Sample[]): string {
   const threads = [...new Set(samples.flatMap((s) => Object.keys(s.cpu)))];
   const workers = Math.max(0, ...samples.map((s) => s.elu.length));
-  const header = ['t(s)', 'conns', 'RSS MiB', 'fds', 'queued KiB', 'heap MiB', 'deliv/s', ...threads.map((t) => `cpu ${t}`), ...Array.from({ length: workers }, (_, i) => `elu w${i + 1}`)];
+  const header = [
+    't(s)',
+    'conns',
+    'RSS MiB',
+    'fds',
+    'queued KiB',
+    'heap MiB',
+    'deliv/s',
+    ...threads.map((t) => `cpu ${t}`),
+    ...Array.from({ length: workers }, (_, i) => `elu w${i + 1}`),
+  ];
   const rows = samples.map((s) => [
     s.seconds.toFixed(0),
     s.connections,
@@ -163,7 +184,10 @@ const churner = setInterval(() => {
 status.phase('soak', Math.round(runMs / 1000));
 const progress = setInterval(() => {
   const last = samples.at(-1);
-  status.update(Math.round((performance.now() - started) / 1000), last === undefined ? '' : `RSS ${last.rssMiB.toFixed(0)} MiB, ${last.connections} conns, ${last.openFds} fds`);
+  status.update(
+    Math.round((performance.now() - started) / 1000),
+    last === undefined ? '' : `RSS ${last.rssMiB.toFixed(0)} MiB, ${last.connections} conns, ${last.openFds} fds`,
+  );
 }, 1000);
 await new Promise((resolve) => setTimeout(resolve, runMs));
 // Samples cover the loaded run only: the wind-down below would look like a (harmless) fall.
@@ -196,14 +220,22 @@ const errorLines = steady.flatMap((client) => client.errors);
 const trends: Record<string, TrendVerdict> = {};
 const minutes = samples.map((s) => s.seconds / 60);
 for (const [series, limit] of Object.entries(limits)) {
-  trends[series] = judgeTrend(minutes, samples.map((s) => s[series as 'rssMiB' | 'openFds' | 'queuedKiB' | 'heapMiB']), limit);
+  trends[series] = judgeTrend(
+    minutes,
+    samples.map((s) => s[series as 'rssMiB' | 'openFds' | 'queuedKiB' | 'heapMiB']),
+    limit,
+  );
 }
 
 const failures: string[] = [];
 for (const [series, trend] of Object.entries(trends)) {
-  if (trend.grows) failures.push(`${series} keeps growing: ${trend.slopePerMinute.toFixed(2)}/min over the second half, +${trend.quarterRise.toFixed(1)} from Q2 to Q4`);
+  if (trend.grows)
+    failures.push(
+      `${series} keeps growing: ${trend.slopePerMinute.toFixed(2)}/min over the second half, +${trend.quarterRise.toFixed(1)} from Q2 to Q4`,
+    );
 }
-if (integrity.lost > 0 || integrity.duplicatedOrReordered > 0) failures.push(`steady clients lost ${integrity.lost} and got ${integrity.duplicatedOrReordered} duplicated/reordered lines`);
+if (integrity.lost > 0 || integrity.duplicatedOrReordered > 0)
+  failures.push(`steady clients lost ${integrity.lost} and got ${integrity.duplicatedOrReordered} duplicated/reordered lines`);
 if (disconnected.length > 0) failures.push(`steady clients were disconnected: ${disconnected.slice(0, 10).join(', ')}`);
 if (errorLines.length > 0) failures.push(`steady clients got error lines, e.g. ${errorLines[0]}`);
 if (server.child.exitCode !== null) failures.push(`the server exited with ${server.child.exitCode}`);
@@ -221,13 +253,20 @@ if (stopped === 'timeout') {
 console.log(formatTable(samples));
 console.log();
 for (const [series, trend] of Object.entries(trends)) {
-  console.log(`${series.padEnd(10)} second-half slope ${trend.slopePerMinute.toFixed(2)}/min, Q4 − Q2 ${trend.quarterRise.toFixed(1)} → ${trend.grows ? 'GROWS' : 'bounded'}`);
+  console.log(
+    `${series.padEnd(10)} second-half slope ${trend.slopePerMinute.toFixed(2)}/min, Q4 − Q2 ${trend.quarterRise.toFixed(1)} → ${trend.grows ? 'GROWS' : 'bounded'}`,
+  );
 }
-console.log(`integrity  ${integrity.received}/${expected} steady deliveries checked, lost ${integrity.lost}, duplicated/reordered ${integrity.duplicatedOrReordered}; ${churned} churn connections`);
+console.log(
+  `integrity  ${integrity.received}/${expected} steady deliveries checked, lost ${integrity.lost}, duplicated/reordered ${integrity.duplicatedOrReordered}; ${churned} churn connections`,
+);
 console.log(failures.length === 0 ? 'verdict    PASS' : `verdict    FAIL\n${failures.map((failure) => `  - ${failure}`).join('\n')}`);
 
 if (options.json !== undefined) {
-  writeFileSync(options.json, JSON.stringify({ params: options, node: process.version, samples, trends, integrity, expected, churned, failures }, null, 2));
+  writeFileSync(
+    options.json,
+    JSON.stringify({ params: options, node: process.version, samples, trends, integrity, expected, churned, failures }, null, 2),
+  );
 }
 
 process.exit(failures.length === 0 ? 0 : 1);

@@ -135,9 +135,11 @@ export function sampleServerProcess(pid: number): ProcessFigures | undefined {
     const threadCpuSeconds = new Map<string, number>();
     // Node names its JS threads: the main thread, then one WorkerThread per worker, coordinator first.
     for (const thread of threads.filter((t) => t.name === 'node-MainThread')) threadCpuSeconds.set('main', thread.cpuSeconds);
-    threads.filter((t) => t.name === 'WorkerThread').forEach((thread, index) => {
-      threadCpuSeconds.set(index === 0 ? 'coord' : `w${index}`, thread.cpuSeconds);
-    });
+    threads
+      .filter((t) => t.name === 'WorkerThread')
+      .forEach((thread, index) => {
+        threadCpuSeconds.set(index === 0 ? 'coord' : `w${index}`, thread.cpuSeconds);
+      });
     return { rssBytes: memory.rssBytes, openFds: readdirSync(`/proc/${pid}/fd`).length, threadCpuSeconds };
   } catch {
     return undefined;

@@ -143,7 +143,9 @@ export class ChatConnection {
     if (this.#quitting) return this.#finish();
     const delayMs = retryDelayMs(this.#attempt, this.#options.backoff);
     this.#attempt++;
-    const what = wasConnected ? `lost the connection to ${this.#address} (${failure})` : `could not connect to ${this.#address} (${failure})`;
+    const what = wasConnected
+      ? `lost the connection to ${this.#address} (${failure})`
+      : `could not connect to ${this.#address} (${failure})`;
     this.#listener.status(`${what}; retrying in ${delayMs < 1000 ? `${delayMs} ms` : `${(delayMs / 1000).toFixed(1)} s`}`);
     this.#listener.changed();
     this.#retryTimer = setTimeout(() => {
@@ -155,7 +157,8 @@ export class ChatConnection {
   #hold(line: string): void {
     if (this.#held.length >= maxHeldLines) return this.#listener.status('not connected, and too many lines are waiting; line dropped');
     // Said only during an outage: while a healthy connect or nick claim is under way, the wait is too short to mention.
-    if (this.#held.length === 0 && this.#attempt > 0) this.#listener.status('not connected; your lines will be sent once the session is back');
+    if (this.#held.length === 0 && this.#attempt > 0)
+      this.#listener.status('not connected; your lines will be sent once the session is back');
     this.#held.push(line);
   }
 

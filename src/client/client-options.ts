@@ -27,7 +27,12 @@ export function parseClientArgs(argv: readonly string[]): ChatConnectionOptions 
     .option('--host <address>', 'server address', d.host)
     .option('--port <number>', 'server TCP port', wholeNumber(1, 65535), d.port)
     .option('--nick <name>', 'nickname (asked for when missing)')
-    .option('--retry-base-ms <ms>', 'first reconnect delay; it doubles per failed attempt', wholeNumber(1, 3_600_000), d.backoff.baseDelayMs)
+    .option(
+      '--retry-base-ms <ms>',
+      'first reconnect delay; it doubles per failed attempt',
+      wholeNumber(1, 3_600_000),
+      d.backoff.baseDelayMs,
+    )
     .option('--retry-max-ms <ms>', 'longest reconnect delay', wholeNumber(1, 3_600_000), d.backoff.maxDelayMs)
     .option('--quit-timeout-ms <ms>', 'how long to wait for the server to close after /quit', wholeNumber(0, 600_000), d.quitTimeoutMs)
     .showHelpAfterError()

@@ -20,11 +20,7 @@ import type { ServerLine } from './server-line.ts';
 
 export type Phase = 'offline' | 'naming' | 'claiming' | 'chatting';
 
-export type Observation =
-  | { kind: 'none' }
-  | { kind: 'changed' }
-  | { kind: 'welcomed'; rejoin: string[] }
-  | { kind: 'nick-refused' };
+export type Observation = { kind: 'none' } | { kind: 'changed' } | { kind: 'welcomed'; rejoin: string[] } | { kind: 'nick-refused' };
 
 interface Rooms {
   rooms: string[];
@@ -108,11 +104,7 @@ export class SessionState {
   observe(line: ServerLine): Observation {
     const observation = this.#observe(line);
     const target = this.#rejoinTarget;
-    if (
-      target !== undefined &&
-      target.currentRoom === this.currentRoom &&
-      target.rooms.join(' ') === this.rooms.join(' ')
-    ) {
+    if (target !== undefined && target.currentRoom === this.currentRoom && target.rooms.join(' ') === this.rooms.join(' ')) {
       this.#rejoinTarget = undefined;
     }
     return observation;

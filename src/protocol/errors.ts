@@ -2,8 +2,7 @@
 // sentence. A code never changes meaning once published.
 import { sanitizeText } from './text.ts';
 const sentences = {
-  NICK_INVALID: (nick: string) =>
-    `"${nick}" is not a valid nickname: use 1-24 letters, digits, _ or -, starting with a letter or _.`,
+  NICK_INVALID: (nick: string) => `"${nick}" is not a valid nickname: use 1-24 letters, digits, _ or -, starting with a letter or _.`,
   NICK_TAKEN: (nick: string) => `The nickname "${nick}" is already in use.`,
   ROOM_INVALID: (room: string) => `"${room}" is not a valid room name: use 1-32 letters, digits, _ or - (not "pm").`,
   NOT_IN_ROOM: (room: string) => `You are not in room "${room}".`,

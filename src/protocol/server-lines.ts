@@ -11,8 +11,7 @@ export const privateEchoLine = (to: string, from: string, text: string) => `[pm 
 export const joinedNotice = (room: string, nick: string) => noticeLine(room, `${nick} joined`);
 export const leftNotice = (room: string, nick: string) => noticeLine(room, `${nick} left`);
 export const quitNotice = (room: string, nick: string, reason: string) => noticeLine(room, `${nick} quit (${reason})`);
-export const renamedNotice = (room: string, from: string, to: string) =>
-  noticeLine(room, `${from} is now known as ${to}`);
+export const renamedNotice = (room: string, from: string, to: string) => noticeLine(room, `${from} is now known as ${to}`);
 
 // Answers about the client's own session. The terminal client recognises these sentences
 // (src/client/session-state.ts) to follow its nick and current room: change both together.

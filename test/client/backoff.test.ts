@@ -11,8 +11,14 @@ test('the ceiling doubles per attempt and stops at the cap', () => {
 });
 
 test('jitter keeps half the ceiling as a floor', () => {
-  assert.equal(retryDelayMs(0, policy, () => 0), 50);
-  assert.equal(retryDelayMs(9, policy, () => 0), 2500);
+  assert.equal(
+    retryDelayMs(0, policy, () => 0),
+    50,
+  );
+  assert.equal(
+    retryDelayMs(9, policy, () => 0),
+    2500,
+  );
 });
 
 test('every delay lies in [ceiling/2, ceiling], whatever the attempt and the random draw', () => {

@@ -41,7 +41,12 @@ test('information and errors', () => {
 });
 
 test('text that merely looks like a prefix stays in the text', () => {
-  assert.deepEqual(parseServerLine('[dev] <ann> [pm] <ben> -- !! X y'), { kind: 'chat', room: 'dev', nick: 'ann', text: '[pm] <ben> -- !! X y' });
+  assert.deepEqual(parseServerLine('[dev] <ann> [pm] <ben> -- !! X y'), {
+    kind: 'chat',
+    room: 'dev',
+    nick: 'ann',
+    text: '[pm] <ben> -- !! X y',
+  });
   assert.deepEqual(parseServerLine('hello'), { kind: 'other', text: 'hello' });
   assert.deepEqual(parseServerLine(''), { kind: 'other', text: '' });
 });

@@ -63,7 +63,12 @@ test('joins, switches, parts and renames follow the server, not the typing', () 
   assert.deepEqual([state.rooms, state.currentRoom], [['lobby', 'ops'], 'ops']);
   feed(state, infoLine('You are now known as anna.'), joinedNotice('qa', 'anna'));
   assert.deepEqual([state.nick, state.rooms, state.currentRoom], ['anna', ['lobby', 'ops', 'qa'], 'qa']);
-  feed(state, infoLine('You left lobby. Your current room is qa.'), infoLine('You left ops. Your current room is qa.'), infoLine('You left qa. You are in no room now.'));
+  feed(
+    state,
+    infoLine('You left lobby. Your current room is qa.'),
+    infoLine('You left ops. Your current room is qa.'),
+    infoLine('You left qa. You are in no room now.'),
+  );
   assert.deepEqual([state.rooms, state.currentRoom], [[], undefined]);
 });
 

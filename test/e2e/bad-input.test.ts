@@ -60,6 +60,9 @@ test('garbage never crashes the worker', async () => {
   await bystander.waitFor((line) => line === '[lobby] <bystander> fine');
   const stats = await server.server.stats();
   assert.equal(stats.acceptor.workerRestarts, 0);
-  assert.equal(stats.workers.reduce((sum, worker) => sum + worker.internalErrors, 0), 0);
+  assert.equal(
+    stats.workers.reduce((sum, worker) => sum + worker.internalErrors, 0),
+    0,
+  );
   bystander.close();
 });

@@ -63,7 +63,11 @@ test('over maxConnections a newcomer gets one SERVER_FULL line; a freed slot adm
 
   const { acceptor } = await server.server.stats();
   assert.deepEqual(
-    { refusedServerFull: acceptor.refusedServerFull, refusedPerIpLimit: acceptor.refusedPerIpLimit, liveConnections: acceptor.liveConnections },
+    {
+      refusedServerFull: acceptor.refusedServerFull,
+      refusedPerIpLimit: acceptor.refusedPerIpLimit,
+      liveConnections: acceptor.liveConnections,
+    },
     { refusedServerFull: 1, refusedPerIpLimit: 0, liveConnections: maxConnections },
   );
   for (const peer of everyone) peer.close();
@@ -90,7 +94,11 @@ test('over maxConnectionsPerIp one address gets TOO_MANY_CONNECTIONS while anoth
 
   const { acceptor } = await server.server.stats();
   assert.deepEqual(
-    { refusedServerFull: acceptor.refusedServerFull, refusedPerIpLimit: acceptor.refusedPerIpLimit, liveConnections: acceptor.liveConnections },
+    {
+      refusedServerFull: acceptor.refusedServerFull,
+      refusedPerIpLimit: acceptor.refusedPerIpLimit,
+      liveConnections: acceptor.liveConnections,
+    },
     { refusedServerFull: 0, refusedPerIpLimit: 1, liveConnections: maxConnectionsPerIp + 1 },
   );
   for (const peer of [...local, neighbour, returning]) peer.close();

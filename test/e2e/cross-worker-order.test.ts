@@ -41,7 +41,10 @@ test('every member on every worker sees every message of the room in the same or
   // Each sender's own messages keep the order it sent them in.
   for (let p = 0; p < publishers.length; p++) {
     const own = seen[0]!.filter((line) => line.includes(` p${p} `)).map((line) => Number(line.split(' m')[1]));
-    assert.deepEqual(own, Array.from({ length: perPublisher }, (_, i) => i));
+    assert.deepEqual(
+      own,
+      Array.from({ length: perPublisher }, (_, i) => i),
+    );
   }
   const stats = await server.server.stats();
   assert.equal(stats.coordinator.nicks, clients.length);

@@ -35,7 +35,11 @@ test('a flooding client is warned and disconnected while clients at a normal pac
   await flooder.until(() => flooder.closed, 5000, 'the flood disconnect');
   await talking;
   const expected = normal[0]!.sent * normal.length;
-  await Promise.all(normal.map((peer) => peer.until(() => peer.received.filter((key) => !key.startsWith('flooder#')).length >= expected, 5000, 'the normal lines')));
+  await Promise.all(
+    normal.map((peer) =>
+      peer.until(() => peer.received.filter((key) => !key.startsWith('flooder#')).length >= expected, 5000, 'the normal lines'),
+    ),
+  );
 
   assert.match(flooder.errors[0] ?? '', /^!! FLOODING /);
   assert.match(flooder.errors.at(-1) ?? '', /^!! FLOOD_DISCONNECT /);

@@ -7,7 +7,16 @@ import { LineClient } from '../helpers/line-client.ts';
 import { spawnServer } from '../helpers/test-server.ts';
 
 test('nothing accepted before SIGTERM is lost, and everyone is told', async (t) => {
-  const server = await spawnServer(['--workers', '2', '--flood-messages-per-second', '0', '--flood-bytes-per-second', '0', '--max-output-bytes', String(64 * 1024 * 1024)]);
+  const server = await spawnServer([
+    '--workers',
+    '2',
+    '--flood-messages-per-second',
+    '0',
+    '--flood-bytes-per-second',
+    '0',
+    '--max-output-bytes',
+    String(64 * 1024 * 1024),
+  ]);
   const receivers = await Promise.all(Array.from({ length: 8 }, (_, i) => LineClient.joined(server.port, `r${i}`)));
   const publishers = await Promise.all(Array.from({ length: 6 }, (_, i) => LineClient.joined(server.port, `p${i}`)));
   const perPublisher = 4000;
@@ -36,7 +45,11 @@ test('nothing accepted before SIGTERM is lost, and everyone is told', async (t) 
   // what was sent: a gap would be an accepted line lost.
   for (let p = 0; p < publishers.length; p++) {
     const numbers = reference.filter((line) => line.startsWith(`[lobby] <p${p}>`)).map((line) => Number(line.split(' ')[2]!.split('-')[1]));
-    assert.deepEqual(numbers, Array.from({ length: numbers.length }, (_, i) => i), `p${p}'s lines have no gap`);
+    assert.deepEqual(
+      numbers,
+      Array.from({ length: numbers.length }, (_, i) => i),
+      `p${p}'s lines have no gap`,
+    );
   }
   t.diagnostic(`${reference.length} of ${publishers.length * perPublisher} lines were accepted before the signal`);
   assert.match(server.output(), /SIGTERM received/);

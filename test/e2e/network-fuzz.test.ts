@@ -25,15 +25,44 @@ interface FuzzConnection {
 }
 
 const text = (value: string) => new Uint8Array(Buffer.from(value));
-const invalidUtf8Pieces = [[0xff], [0xfe], [0xc3, 0x28], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82], [0x61], [0x0a]];
-const commands = ['/join', '/part', '/switch', '/nick', '/msg', '/me', '/who', '/rooms', '/history', '/quit', '/oper', '/kick', '/stats', '/help', '//', '/'];
+const invalidUtf8Pieces = [
+  [0xff],
+  [0xfe],
+  [0xc3, 0x28],
+  [0xc0, 0xaf],
+  [0xed, 0xa0, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xe2, 0x82],
+  [0x61],
+  [0x0a],
+];
+const commands = [
+  '/join',
+  '/part',
+  '/switch',
+  '/nick',
+  '/msg',
+  '/me',
+  '/who',
+  '/rooms',
+  '/history',
+  '/quit',
+  '/oper',
+  '/kick',
+  '/stats',
+  '/help',
+  '//',
+  '/',
+];
 
 const chunk: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc.uint8Array({ minLength: 1, maxLength: 4096 }),
   fc.array(fc.constantFrom(...invalidUtf8Pieces), { minLength: 1, maxLength: 300 }).map((pieces) => Uint8Array.from(pieces.flat())),
   fc.integer({ min: 1, max: 8192 }).map((length) => new Uint8Array(length)), // NULs
   fc.integer({ min: maxLineBytes + 1, max: 64 * 1024 }).map((length) => text(`${'a'.repeat(length)}\n`)),
-  fc.tuple(fc.constantFrom(...commands), fc.string({ unit: 'binary', maxLength: 80 })).map(([command, args]) => text(`${command} ${args}\n`)),
+  fc
+    .tuple(fc.constantFrom(...commands), fc.string({ unit: 'binary', maxLength: 80 }))
+    .map(([command, args]) => text(`${command} ${args}\n`)),
   fc.stringMatching(/^[A-Za-z_][\w-]{0,30}$/).map(text), // the start of a nickname, never finished
   fc.constantFrom('\r', '\r\n', '\n\n\n', ' \t \n', 'Fz connection...', '#1 looks numbered\n').map(text),
 );
@@ -101,7 +130,11 @@ test(`${connections} fuzz connections (seed ${seed}) crash nothing, leave nothin
   await chatting;
 
   const total = normal.reduce((sum, peer) => sum + peer.sent, 0);
-  await Promise.all(normal.map((peer) => peer.until(() => peer.countFrom('alice') + peer.countFrom('bob') + peer.countFrom('carol') >= total, 10_000, 'every normal line')));
+  await Promise.all(
+    normal.map((peer) =>
+      peer.until(() => peer.countFrom('alice') + peer.countFrom('bob') + peer.countFrom('carol') >= total, 10_000, 'every normal line'),
+    ),
+  );
   assertLossless(normal, normal);
   for (const peer of normal) assert.deepEqual(peer.errors, [], `${peer.nick} saw no error`);
 
@@ -114,7 +147,10 @@ test(`${connections} fuzz connections (seed ${seed}) crash nothing, leave nothin
   const fresh = await ChatPeer.join(server.port, 'fresh');
   fresh.sendNext();
   await fresh.until(() => fresh.received.includes('fresh#0'), 5000, 'its own line');
-  const unexpected = server.output().split('\n').filter((line) => line !== '' && !/^(stats: |roomcast listening )/.test(line));
+  const unexpected = server
+    .output()
+    .split('\n')
+    .filter((line) => line !== '' && !/^(stats: |roomcast listening )/.test(line));
   assert.deepEqual(unexpected, [], 'nothing logged: no internal error, no worker failure');
   assert.equal((await nextStats(server)).workerRestarts, 0);
   for (const peer of [...normal, fresh]) peer.close();

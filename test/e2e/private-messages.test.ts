@@ -15,7 +15,10 @@ test('a private message crosses workers and reaches only its recipient', async (
   const bob = await LineClient.joined(server.port, 'bob');
   const carol = await LineClient.joined(server.port, 'carol');
   const { workers } = await server.server.stats();
-  assert.ok(workers.every((worker) => worker.connections >= 1), 'alice and bob are on different workers');
+  assert.ok(
+    workers.every((worker) => worker.connections >= 1),
+    'alice and bob are on different workers',
+  );
 
   alice.send('/msg Bob psst, over here');
   assert.equal(await bob.waitFor((line) => line.startsWith('[pm]')), '[pm] <alice> psst, over here');

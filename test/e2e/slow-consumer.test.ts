@@ -26,11 +26,16 @@ const closeGraceMs = 2000;
 let server: ServerProcess;
 before(async () => {
   server = await spawnServer([
-    '--workers', '2',
-    '--flood-messages-per-second', '0',
-    '--flood-bytes-per-second', '0',
-    '--max-output-bytes', String(maxOutputBytes),
-    '--stats-interval-ms', '200',
+    '--workers',
+    '2',
+    '--flood-messages-per-second',
+    '0',
+    '--flood-bytes-per-second',
+    '0',
+    '--max-output-bytes',
+    String(maxOutputBytes),
+    '--stats-interval-ms',
+    '200',
   ]);
 });
 after(() => server.stop());
@@ -71,7 +76,9 @@ test('clients that stop reading are dropped as slow consumers; memory stays boun
   const stats = await statsWhere(server, (line) => line.slowConsumersDisconnected >= slowClients, 5000);
   assert.equal(stats.slowConsumersDisconnected, slowClients, 'each non-reading client was dropped once, and no reader was');
   const growth = peakRss - baselineRss;
-  t.diagnostic(`RSS ${(baselineRss / MiB).toFixed(1)} MiB + ${(growth / MiB).toFixed(1)} MiB peak growth; ${messages} lines pumped in ${pumpMs} ms`);
+  t.diagnostic(
+    `RSS ${(baselineRss / MiB).toFixed(1)} MiB + ${(growth / MiB).toFixed(1)} MiB peak growth; ${messages} lines pumped in ${pumpMs} ms`,
+  );
   assert.ok(
     growth < rssGrowthBudgetBytes,
     `RSS grew ${(growth / MiB).toFixed(1)} MiB (from ${(baselineRss / MiB).toFixed(1)} MiB) while ${(messages * 1024) / MiB} MiB went to each of ${slowClients} non-readers`,

@@ -86,7 +86,10 @@ test('piped lines typed before the session is ready are sent, and end of input q
   // No --nick: the first line is the nickname. All of it is written before the client has connected.
   ann.child.stdin!.end('ann\nfirst line\nsecond line\n');
   await ben.waitFor((line) => line === '[lobby] <ann> second line');
-  assert.equal(ben.lines.filter((line) => line.startsWith('[lobby] <ann>')).join('\n'), '[lobby] <ann> first line\n[lobby] <ann> second line');
+  assert.equal(
+    ben.lines.filter((line) => line.startsWith('[lobby] <ann>')).join('\n'),
+    '[lobby] <ann> first line\n[lobby] <ann> second line',
+  );
   assert.equal(await ann.exitCode(), 0);
   await ben.waitFor((line) => line === '[lobby] -- ann quit (quit)');
 });

@@ -56,7 +56,10 @@ test('a silent joined client is closed with IDLE_TIMEOUT and its room sees it qu
     // By now the talker has been connected for well over the idle timeout.
     await sleep(idleTimeoutMs);
     assert.equal(talker.closed, false);
-    assert.deepEqual(talker.lines.filter((line) => line.startsWith('!!')), []);
+    assert.deepEqual(
+      talker.lines.filter((line) => line.startsWith('!!')),
+      [],
+    );
   } finally {
     stopTalking();
   }

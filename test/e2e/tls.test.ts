@@ -46,9 +46,13 @@ test('a Node TLS client chats with a plain TCP client', async () => {
 
 test('openssl s_client chats through the TLS listener', async () => {
   const watcher = await LineClient.joined(server.port, 'watcher');
-  const openssl = spawn('openssl', ['s_client', '-connect', `127.0.0.1:${tlsPort}`, '-CAfile', certificate.certFile, '-verify_return_error', '-quiet'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const openssl = spawn(
+    'openssl',
+    ['s_client', '-connect', `127.0.0.1:${tlsPort}`, '-CAfile', certificate.certFile, '-verify_return_error', '-quiet'],
+    {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let printed = '';
   openssl.stdout.setEncoding('utf8').on('data', (text: string) => (printed += text));
   try {

@@ -44,7 +44,10 @@ test('a crashed worker is replaced and nobody on the other worker loses a messag
   const [s0, s1] = survivors as [LineClient, LineClient];
   for (let i = 0; i < 100; i++) s0.send(`after crash ${i}`);
   const got = await s1.waitForCount((line) => line.startsWith(`[lobby] <`) && line.includes('after crash'), 100);
-  assert.deepEqual(got.map((line) => Number(line.split('after crash ')[1])), Array.from({ length: 100 }, (_, i) => i));
+  assert.deepEqual(
+    got.map((line) => Number(line.split('after crash ')[1])),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
 
   // The dead users' nicks are free again, and new connections are served (by live workers only).
   for (let waited = 0; (await server.server.stats()).workers.length < 2 && waited < 5000; waited += 50) {

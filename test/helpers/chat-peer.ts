@@ -70,7 +70,10 @@ export class ChatPeer {
         if (condition()) finish();
         else if (this.closed) finish(new Error(`${this.nick} was closed while waiting for ${what}; errors: ${this.errors.join(' | ')}`));
       };
-      const timer = setTimeout(() => finish(new Error(`${this.nick} timed out waiting for ${what} (${this.received.length} received)`)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(new Error(`${this.nick} timed out waiting for ${what} (${this.received.length} received)`)),
+        timeoutMs,
+      );
       this.#wakers.add(check);
     });
   }

@@ -38,7 +38,12 @@ test('members that saw the same sequence share checkpoints; a swap changes them'
   const a = new DeliveryTracker(2, 2);
   const b = new DeliveryTracker(2, 2);
   const c = new DeliveryTracker(2, 2);
-  const order: [number, number][] = [[0, 0], [1, 0], [0, 1], [1, 1]];
+  const order: [number, number][] = [
+    [0, 0],
+    [1, 0],
+    [0, 1],
+    [1, 1],
+  ];
   for (const [p, s] of order) {
     a.accept(p, s);
     b.accept(p, s);

@@ -28,7 +28,10 @@ test('the same lines come out however the stream is split into chunks', () => {
     fc.property(fc.array(fc.tuple(line, fc.boolean()), { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 40 }), (ls, cuts) => {
       const text = ls.map(([l, crlf]) => `${l}${crlf ? '\r\n' : '\n'}`).join('');
       const { lines } = scan(splitAt(Buffer.from(text, 'latin1'), cuts));
-      assert.deepEqual(lines, ls.map(([l]) => l));
+      assert.deepEqual(
+        lines,
+        ls.map(([l]) => l),
+      );
     }),
   );
 });

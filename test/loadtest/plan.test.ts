@@ -5,7 +5,10 @@ import { makePlan } from '../../bench/loadtest/plan.ts';
 test('clients spread over rooms, shards and targets; publishers over rooms', () => {
   const plan = makePlan({ protocol: 'roomcast', clients: 10, rooms: 3, publishers: 4, threads: 2, targets: 2, runTag: 't' });
   assert.deepEqual(plan.roomNames, ['r0', 'r1', 'r2']);
-  assert.deepEqual(plan.shards.map((s) => s.length), [5, 5]);
+  assert.deepEqual(
+    plan.shards.map((s) => s.length),
+    [5, 5],
+  );
   assert.deepEqual(plan.publisherRoom, [0, 1, 2, 0]);
   assert.deepEqual(plan.roomPublishers, [[0, 3], [1], [2]]);
   assert.deepEqual(plan.publisherLocalIndex, [0, 0, 0, 1]);
@@ -14,12 +17,23 @@ test('clients spread over rooms, shards and targets; publishers over rooms', () 
 });
 
 test('one room is the lobby; brokers get namespaced subjects; no more shards than clients', () => {
-  assert.deepEqual(makePlan({ protocol: 'roomcast', clients: 1, rooms: 1, publishers: 1, threads: 4, targets: 1, runTag: 't' }).shards.length, 1);
-  assert.deepEqual(makePlan({ protocol: 'nats', clients: 2, rooms: 1, publishers: 1, threads: 1, targets: 1, runTag: 'ab' }).roomNames, ['roomcast-lt-ab-lobby']);
+  assert.deepEqual(
+    makePlan({ protocol: 'roomcast', clients: 1, rooms: 1, publishers: 1, threads: 4, targets: 1, runTag: 't' }).shards.length,
+    1,
+  );
+  assert.deepEqual(makePlan({ protocol: 'nats', clients: 2, rooms: 1, publishers: 1, threads: 1, targets: 1, runTag: 'ab' }).roomNames, [
+    'roomcast-lt-ab-lobby',
+  ]);
 });
 
 test('impossible shapes are refused', () => {
   assert.throws(() => makePlan({ protocol: 'seed', clients: 4, rooms: 2, publishers: 1, threads: 1, targets: 1, runTag: 't' }), RangeError);
-  assert.throws(() => makePlan({ protocol: 'roomcast', clients: 2, rooms: 3, publishers: 1, threads: 1, targets: 1, runTag: 't' }), RangeError);
-  assert.throws(() => makePlan({ protocol: 'roomcast', clients: 2, rooms: 1, publishers: 3, threads: 1, targets: 1, runTag: 't' }), RangeError);
+  assert.throws(
+    () => makePlan({ protocol: 'roomcast', clients: 2, rooms: 3, publishers: 1, threads: 1, targets: 1, runTag: 't' }),
+    RangeError,
+  );
+  assert.throws(
+    () => makePlan({ protocol: 'roomcast', clients: 2, rooms: 1, publishers: 3, threads: 1, targets: 1, runTag: 't' }),
+    RangeError,
+  );
 });

@@ -21,9 +21,30 @@ test('a 2-second load run against roomcast reports every section, lossless and i
     const { stdout } = await run(
       process.execPath,
       // 120 msg/s over 4 publishers stays under the server's default per-client flood limit.
-      [loadtest, '--target', `127.0.0.1:${server.port}`, '--clients', '40', '--rooms', '2', '--publishers', '4',
-        '--rate', '120', '--duration', '2', '--warmup', '0.5', '--threads', '2', '--server-pid', String(server.pid),
-        '--json', json, '--quiet'],
+      [
+        loadtest,
+        '--target',
+        `127.0.0.1:${server.port}`,
+        '--clients',
+        '40',
+        '--rooms',
+        '2',
+        '--publishers',
+        '4',
+        '--rate',
+        '120',
+        '--duration',
+        '2',
+        '--warmup',
+        '0.5',
+        '--threads',
+        '2',
+        '--server-pid',
+        String(server.pid),
+        '--json',
+        json,
+        '--quiet',
+      ],
       { timeout: 45_000 },
     );
     assert.match(stdout, new RegExp(`JSON report: ${json}`));

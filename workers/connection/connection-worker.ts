@@ -5,12 +5,7 @@ import type { Socket } from 'node:net';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchedPort } from '../../src/batched-port.ts';
-import {
-  exposeControl,
-  wrapControl,
-  type ConnectionWorkerControl,
-  type SupervisorControl,
-} from '../../src/control-api.ts';
+import { exposeControl, wrapControl, type ConnectionWorkerControl, type SupervisorControl } from '../../src/control-api.ts';
 import { startThreadLoadGauge } from '../../src/thread-load.ts';
 import type {
   AcceptorToConnectionWorker,

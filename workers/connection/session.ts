@@ -40,7 +40,13 @@ import type { WriteBatcher } from './write-batcher.ts';
 export type SessionCounters = OutputCounters &
   Pick<
     ConnectionWorkerStats,
-    'messagesIn' | 'slowConsumersDisconnected' | 'floodDisconnects' | 'linesDroppedForFlooding' | 'timeoutDisconnects' | 'kicks' | 'internalErrors'
+    | 'messagesIn'
+    | 'slowConsumersDisconnected'
+    | 'floodDisconnects'
+    | 'linesDroppedForFlooding'
+    | 'timeoutDisconnects'
+    | 'kicks'
+    | 'internalErrors'
   >;
 
 export interface SessionContext {
@@ -335,7 +341,12 @@ export class Session implements LineSink {
         return this.#write(infoLine('You are now an operator.'));
       case 'kick':
         if (!this.#isOperator) return this.#write(errorLine('NOT_OPERATOR'));
-        return coordinator.send({ type: 'kick', connectionId, nick: command.nick, reason: sanitizeText(command.reason ?? 'no reason given') });
+        return coordinator.send({
+          type: 'kick',
+          connectionId,
+          nick: command.nick,
+          reason: sanitizeText(command.reason ?? 'no reason given'),
+        });
       case 'stats':
         if (!this.#isOperator) return this.#write(errorLine('NOT_OPERATOR'));
         this.#context.supervisor.stats().then(

@@ -73,7 +73,14 @@ export function stampPayload(buf: Buffer, at: number, seq: number, sentNs: numbe
   writeDigits(buf, at + seqOffset, seqDigits, seq);
   writeDigits(buf, at + sentOffset, sentDigits, sentNs);
   const group = (offset: number): number => readGroup(buf, at + offset);
-  const check = checkGroup(group(publisherOffset), group(seqOffset), group(seqOffset + 5), group(sentOffset), group(sentOffset + 5), group(sentOffset + 10));
+  const check = checkGroup(
+    group(publisherOffset),
+    group(seqOffset),
+    group(seqOffset + 5),
+    group(sentOffset),
+    group(sentOffset + 5),
+    group(sentOffset + 10),
+  );
   writeDigits(buf, at + checkOffset, 5, check);
 }
 
@@ -111,13 +118,7 @@ export function makeFrameTemplate(prefix: Buffer, suffix: Buffer, size: number, 
 }
 
 /** `count` consecutive frames, seq firstSeq.., sent times firstSentNs + i * stepNs. */
-export function encodeFrames(
-  template: FrameTemplate,
-  count: number,
-  firstSeq: number,
-  firstSentNs: number,
-  stepNs: number,
-): Buffer {
+export function encodeFrames(template: FrameTemplate, count: number, firstSeq: number, firstSentNs: number, stepNs: number): Buffer {
   const frameBytes = template.bytes.length;
   const out = Buffer.allocUnsafe(frameBytes * count);
   for (let i = 0; i < count; i++) {

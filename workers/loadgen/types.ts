@@ -60,9 +60,7 @@ export interface ShardProgress {
   delivered: number;
 }
 
-export type ShardEvent =
-  | ({ type: 'progress' } & ShardProgress)
-  | { type: 'ready'; ready: number; failed: number };
+export type ShardEvent = ({ type: 'progress' } & ShardProgress) | { type: 'ready'; ready: number; failed: number };
 
 export interface ReceiverResult {
   room: number;

@@ -21,8 +21,7 @@ export const natsAdapter: ProtocolAdapter = {
   framePrefix: ({ room }, size) => Buffer.from(`PUB ${room} ${size}\r\n`),
   handshake({ room }, send) {
     return {
-      start: () =>
-        send(Buffer.from(`CONNECT {"verbose":false,"pedantic":false,"echo":true}\r\nSUB ${room} 1\r\nPING\r\n`)),
+      start: () => send(Buffer.from(`CONNECT {"verbose":false,"pedantic":false,"echo":true}\r\nSUB ${room} 1\r\nPING\r\n`)),
       retry: () => {},
       line(buf, start, end) {
         if (lineStartsWith(buf, start, end, '-ERR')) return 'failed';
