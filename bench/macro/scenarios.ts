@@ -2,19 +2,11 @@
  * The macro benchmark's scenarios: one load shape each, in a full and a quick size. Scenario 4 (connection
  * capacity) is driven by capacity-run.ts; its shape lives here with the others.
  */
+import type { RunParams } from '../loadtest/report.ts';
 import type { ServerSpec } from './servers.ts';
 
-export interface LoadShape {
-  clients: number;
-  rooms: number;
-  publishers: number;
-  /** Total messages/s; 0 = as fast as `window` in-flight messages per publisher allow. */
-  rate: number;
-  window: number;
-  size: number;
-  durationS: number;
-  warmupS: number;
-}
+/** The load tool's parameters a scenario fixes (`rate` 0 = as fast as `window` in-flight messages allow). */
+export type LoadShape = Pick<RunParams, 'clients' | 'rooms' | 'publishers' | 'rate' | 'window' | 'size' | 'durationS' | 'warmupS'>;
 
 export interface CapacityShape {
   /** Load-tool processes: each may hold at most 20,000 files. */
