@@ -29,10 +29,16 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
       workerPorts.set(workerId, { port, outbox: new BatchedPort(port) });
       port.on('message', (batch: WorkerOp[]) => {
         for (const op of batch) {
-          if (op.type !== 'drain') coordinator.handle(workerId, op);
-          else {
+          if (op.type === 'drain') {
             drainedWorkers.add(workerId);
             releaseBarrierIfComplete();
+            continue;
+          }
+          try {
+            coordinator.handle(workerId, op);
+          } catch (error) {
+            // A bug met by one op must not end every room on the server: report it and go on.
+            console.error(`roomcast: coordinator failed on a ${op.type} op from worker ${workerId}:`, error);
           }
         }
       });
