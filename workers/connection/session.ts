@@ -119,18 +119,20 @@ export class Session implements LineSink {
     this.output.socket.pause();
   }
 
-  /** Leaves every room, lets the coordinator's last answers through, then says lastLine and closes. */
+  /**
+   * Leaves through the coordinator, then says lastLine and closes. Until the coordinator's `left` comes
+   * back the client still gets its rooms' lines: everything sequenced before it left, its own last
+   * message included, reaches it.
+   */
   close(lastLine: string, leaveReason: string): void {
     if (this.#phase === 'leaving' || this.#phase === 'closed') return;
-    const known = this.#phase !== 'naming';
-    this.#leaveRooms(leaveReason);
-    if (known) {
-      this.#phase = 'leaving';
-      this.#lastLine = lastLine;
-    } else {
+    if (this.#phase === 'naming') {
       this.#phase = 'closed';
-      this.output.end(lastLine, closeGraceMs);
+      return this.output.end(lastLine, closeGraceMs);
     }
+    this.#tellCoordinatorLeaving(leaveReason);
+    this.#phase = 'leaving';
+    this.#lastLine = lastLine;
   }
 
   line(bytes: Buffer): void {
@@ -165,6 +167,7 @@ export class Session implements LineSink {
         if (this.#phase === 'claiming') this.#helloResult(op.nick, op.accepted);
         return;
       case 'left':
+        this.#dropLocalMemberships();
         this.#phase = 'closed';
         return this.output.end(this.#lastLine, closeGraceMs);
       case 'rename-result':
@@ -371,7 +374,8 @@ export class Session implements LineSink {
   #dropSlowConsumer(): void {
     if (this.#phase === 'closed') return;
     this.#context.counters.slowConsumersDisconnected++;
-    this.#leaveRooms('slow consumer');
+    this.#dropLocalMemberships();
+    this.#tellCoordinatorLeaving('slow consumer');
     this.#phase = 'closed';
     // The client is not reading, so its backlog would never drain: drop it, then try the reason line.
     this.output.abandon();
@@ -379,13 +383,16 @@ export class Session implements LineSink {
     setTimeout(() => this.output.socket.destroy(), closeGraceMs).unref();
   }
 
-  /** Ends this client's part in every room at once; the coordinator hears it exactly once. */
-  #leaveRooms(reason: string): void {
-    if (this.#phase === 'leaving' || this.#phase === 'closed') return;
+  #dropLocalMemberships(): void {
     for (const room of this.#rooms) this.#context.localRooms.remove(room, this);
     this.#rooms = [];
     this.#currentRoom = undefined;
-    if (this.#phase !== 'naming') this.#context.coordinator.send({ type: 'leave', connectionId: this.connectionId, reason });
+  }
+
+  /** The coordinator hears of a leave exactly once, and only of a client it may know (past naming). */
+  #tellCoordinatorLeaving(reason: string): void {
+    if (this.#phase === 'naming' || this.#phase === 'leaving' || this.#phase === 'closed') return;
+    this.#context.coordinator.send({ type: 'leave', connectionId: this.connectionId, reason });
   }
 
   #timedOut(line: string): void {
@@ -396,7 +403,8 @@ export class Session implements LineSink {
   #closed(): void {
     clearTimeout(this.#handshakeTimer);
     clearTimeout(this.#idleTimer);
-    this.#leaveRooms('connection closed');
+    this.#dropLocalMemberships();
+    this.#tellCoordinatorLeaving('connection closed');
     this.#phase = 'closed';
     this.output.abandon();
     this.#context.onClosed(this);

@@ -80,8 +80,9 @@ export class Coordinator {
       case 'history':
         return this.#reply(workerId, op.connectionId, this.#historyLines(op.room, op.count));
       case 'leave':
-        this.#withMember(op.connectionId, (member) => this.#leave(member, op.reason));
-        return this.#send(workerId, { type: 'left', connectionId: op.connectionId });
+        // `left` goes first: the leaver gets every room line sequenced before it, but not its own quit notice.
+        this.#send(workerId, { type: 'left', connectionId: op.connectionId });
+        return this.#withMember(op.connectionId, (member) => this.#leave(member, op.reason));
       case 'kick':
         return this.#withMember(op.connectionId, (member) => this.#kick(member, op.nick, op.reason));
     }
