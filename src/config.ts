@@ -8,7 +8,11 @@ export interface ServerConfig {
   port: number;
   workers: number;
   historySize: number;
+  /** A room's history also stays under this many characters, so long lines cannot inflate it. */
+  historyMaxChars: number;
   historyOnJoin: number;
+  /** Rooms that may exist at once (the default room always can): bounds history memory server-wide. */
+  maxRooms: number;
   maxLineBytes: number;
   maxRoomsPerClient: number;
   /** Bytes a client may have waiting to be written before it is dropped as a slow consumer. */
@@ -52,7 +56,9 @@ export const defaultConfig: ServerConfig = {
   port: 9999,
   workers: availableParallelism(),
   historySize: 100,
+  historyMaxChars: 32 * 1024,
   historyOnJoin: 10,
+  maxRooms: 10_000,
   maxLineBytes: 4096,
   maxRoomsPerClient: 20,
   maxOutputBytes: 1024 * 1024,
@@ -93,6 +99,8 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .option('--port <number>', 'TCP port (0 picks a free one)', integer(0, 65535), d.port)
     .option('--workers <number>', 'connection worker threads', integer(1, 64), d.workers)
     .option('--history-size <lines>', 'lines of history kept per room', integer(0, 100_000), d.historySize)
+    .option('--history-max-chars <n>', 'characters of history kept per room', integer(0, 1024 ** 3), d.historyMaxChars)
+    .option('--max-rooms <n>', 'rooms that may exist at once', integer(1, 10_000_000), d.maxRooms)
     .option('--history-on-join <lines>', 'history lines sent to a client that joins', integer(0, 100_000), d.historyOnJoin)
     .option('--max-line-bytes <bytes>', 'longest input line accepted', integer(64, 1024 * 1024), d.maxLineBytes)
     .option('--max-rooms-per-client <rooms>', 'rooms one client may be in', integer(1, 10_000), d.maxRoomsPerClient)

@@ -40,6 +40,8 @@ export type WorkerOp =
 export type CoordinatorOp =
   | { type: 'deliver'; room: string; line: string }
   | { type: 'joined'; connectionId: number; room: string; history: string[] }
+  /** The room did not exist and the server already has --max-rooms rooms. */
+  | { type: 'join-refused'; connectionId: number; room: string }
   | { type: 'hello-result'; connectionId: number; nick: string; accepted: boolean }
   | { type: 'rename-result'; connectionId: number; nick: string; accepted: boolean }
   | { type: 'reply'; connectionId: number; text: string }

@@ -52,6 +52,25 @@ const deliveries = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type
 const replies = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'reply').map((op) => op.text);
 
 describe('Coordinator', () => {
+  test('past --max-rooms a new room is refused, existing rooms and the lobby are not', () => {
+    const h = new Harness({ maxRooms: 2 });
+    assert.ok(h.hello(1, 10, 'alice'));
+    h.op(1, { type: 'join', connectionId: 10, room: 'one' });
+    h.takeAll();
+    assert.ok(h.hello(1, 11, 'bob'));
+    h.op(1, { type: 'join', connectionId: 11, room: 'two' });
+    assert.deepEqual(h.take(1), [{ type: 'join-refused', connectionId: 11, room: 'two' }]);
+    h.op(1, { type: 'join', connectionId: 11, room: 'one' });
+    assert.equal(h.take(1)[0]?.type, 'joined');
+    // Everyone leaves the lobby: it is forgotten, yet a newcomer can always get in.
+    h.op(1, { type: 'part', connectionId: 10, room: 'lobby' });
+    h.op(1, { type: 'part', connectionId: 11, room: 'lobby' });
+    h.op(1, { type: 'join', connectionId: 11, room: 'three' });
+    h.takeAll();
+    assert.ok(h.hello(1, 12, 'carol'));
+    assert.equal(h.coordinator.stats().rooms, 3, 'one, three, and the lobby even past the limit');
+  });
+
   test('hello: accepted, then joined (lobby, no history), then the join notice', () => {
     const h = new Harness();
     h.op(1, { type: 'hello', connectionId: 10, nick: 'alice', room: 'lobby' });

@@ -31,6 +31,39 @@ describe('HistoryRing', () => {
     assert.deepEqual(ringOf(0, ['a', 'b']).last(3), []);
   });
 
+  test('a character budget drops the oldest lines to make room', () => {
+    const ring = new HistoryRing(10, 10);
+    for (const line of ['aaaa', 'bbbb', 'cccc']) ring.push(line);
+    assert.deepEqual(ring.last(10), ['bbbb', 'cccc']);
+    ring.push('dddddddd');
+    assert.deepEqual(ring.last(10), ['dddddddd']);
+    ring.push('x'.repeat(11));
+    assert.deepEqual(ring.last(10), ['dddddddd'], 'a line over the whole budget is not kept');
+  });
+
+  test('with a budget, history is the longest suffix of the pushes that fits both limits', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.string({ maxLength: 5 }), { maxLength: 30 }),
+        (capacity, maxChars, lines) => {
+          const ring = new HistoryRing(capacity, maxChars);
+          for (const line of lines) ring.push(line);
+          // Model: walk back from the newest line kept (lines over the budget are never kept).
+          const kept = lines.filter((line) => line.length <= maxChars);
+          const expected: string[] = [];
+          let chars = 0;
+          for (let i = kept.length - 1; i >= 0 && expected.length < capacity && chars + kept[i]!.length <= maxChars; i--) {
+            expected.unshift(kept[i]!);
+            chars += kept[i]!.length;
+          }
+          assert.deepEqual(ring.last(capacity), expected);
+        },
+      ),
+    );
+  });
+
   test('last(n) equals the last min(n, capacity) lines pushed, for any pushes', () => {
     fc.assert(
       fc.property(

@@ -7,6 +7,7 @@ const sentences = {
   ROOM_INVALID: (room: string) => `"${room}" is not a valid room name: use 1-32 letters, digits, _ or - (not "pm").`,
   NOT_IN_ROOM: (room: string) => `You are not in room "${room}".`,
   NO_CURRENT_ROOM: () => 'You are not in any room; /join one first.',
+  ROOM_LIMIT: (room: string) => `The server has as many rooms as it allows, so "${room}" cannot be created now.`,
   TOO_MANY_ROOMS: (limit: number) => `You are already in ${limit} rooms, the most allowed; /part one first.`,
   NO_SUCH_NICK: (nick: string) => `Nobody is called "${nick}".`,
   UNKNOWN_COMMAND: (command: string) => `Unknown command "/${command}"; /help lists the commands.`,

@@ -95,3 +95,21 @@ test('too many rooms is refused with an error, not a disconnect', async () => {
   assert.match(await busy.waitFor((line) => line.startsWith('!!')), /^!! TOO_MANY_ROOMS /);
   busy.close();
 });
+
+test('past --max-rooms a new room is refused and the current room stays what it was', async () => {
+  const small = await startTestServer({ workers: 1, maxRooms: 2 });
+  try {
+    const maker = await LineClient.joined(small.port, 'maker');
+    maker.send('/join first');
+    await maker.waitFor((line) => line === '[first] -- maker joined');
+    maker.send('/join second');
+    assert.match(await maker.waitFor((line) => line.startsWith('!!')), /^!! ROOM_LIMIT .*"second"/);
+    maker.send('still in first');
+    await maker.waitFor((line) => line === '[first] <maker> still in first');
+    maker.send('/rooms');
+    assert.equal(await maker.waitFor((line) => line.startsWith('-- rooms:')), '-- rooms: first (1), lobby (1)');
+    maker.close();
+  } finally {
+    await small.close();
+  }
+});

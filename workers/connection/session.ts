@@ -183,6 +183,10 @@ export class Session implements LineSink {
         if (op.history.length > 0) this.#write(historyHeaderLine(op.room, op.history.length) + op.history.join(''));
         return;
       }
+      case 'join-refused':
+        this.#rooms = this.#rooms.filter((room) => room !== op.room);
+        if (this.#currentRoom === op.room) this.#currentRoom = this.#rooms.at(-1);
+        return this.#write(errorLine('ROOM_LIMIT', op.room));
       case 'reply':
         return this.#write(op.text);
       case 'kicked':

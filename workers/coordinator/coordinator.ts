@@ -10,7 +10,7 @@ import type { ServerConfig } from '../../src/config.ts';
 import type { CoordinatorStats } from '../../src/control-api.ts';
 import type { ThreadLoad } from '../../src/thread-load.ts';
 import { errorLine } from '../../src/protocol/errors.ts';
-import { nickKey } from '../../src/protocol/names.ts';
+import { defaultRoom, nickKey } from '../../src/protocol/names.ts';
 import {
   historyHeaderLine,
   infoLine,
@@ -122,7 +122,14 @@ export class Coordinator {
   }
 
   #join(member: Member, roomName: string): void {
-    const room = this.#rooms.get(roomName) ?? this.#createRoom(roomName);
+    let room = this.#rooms.get(roomName);
+    if (room === undefined) {
+      if (this.#rooms.size >= this.#config.maxRooms && roomName !== defaultRoom) {
+        this.#send(member.workerId, { type: 'join-refused', connectionId: member.connectionId, room: roomName });
+        return;
+      }
+      room = this.#createRoom(roomName);
+    }
     if (room.members.has(member.connectionId)) return;
     room.members.set(member.connectionId, member);
     room.membersPerWorker.set(member.workerId, (room.membersPerWorker.get(member.workerId) ?? 0) + 1);
@@ -203,7 +210,7 @@ export class Coordinator {
       sequence: 0,
       members: new Map(),
       membersPerWorker: new Map(),
-      history: new HistoryRing(this.#config.historySize),
+      history: new HistoryRing(this.#config.historySize, this.#config.historyMaxChars),
     };
     this.#rooms.set(name, room);
     return room;
