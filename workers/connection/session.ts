@@ -1,12 +1,13 @@
 // One client connection's protocol state, from greeting to goodbye. Lines are framed, decoded, parsed
 // and turned into ops for the coordinator; answers and room lines come back through the worker.
 //
-//   naming ──nick line──▶ claiming ──hello accepted──▶ chatting ──/quit──▶ leaving ──left──▶ closed
-//      ▲                     │                             │                             ▲
-//      └───nick taken────────┘                             └──peer gone, slow consumer───┘
+//   naming ──nick line──▶ claiming ──hello accepted──▶ chatting ──/quit, kick──▶ leaving ──left──▶ closed
+//      ▲                     │                             │      shutdown, timeout            ▲
+//      └───nick taken────────┘                             └──peer gone, slow consumer─────────┘
 //
-// Lines that arrive while claiming wait, then replay in order. A client that quits stays in `leaving`
-// until the coordinator answers `left`: the answers to everything it sent before /quit come first.
+// Lines that arrive while claiming wait, then replay in order. A client that is leaving keeps its rooms
+// until the coordinator answers `left`: every line sequenced before it left, and every answer to what it
+// sent before, reaches it first.
 import { isUtf8 } from 'node:buffer';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
