@@ -15,6 +15,7 @@ import type {
   WorkerOp,
 } from '../../src/thread-messages.ts';
 import { LocalRooms } from './local-rooms.ts';
+import { RoomLineRun } from './room-line-run.ts';
 import { Session, type SessionContext, type SessionCounters } from './session.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
@@ -36,12 +37,14 @@ const counters: SessionCounters = {
 };
 const acceptorPort = new BatchedPort<ConnectionWorkerToAcceptor>(acceptor);
 const coordinator = new BatchedPort<WorkerOp>(coordinatorPort);
+const roomLineRun = new RoomLineRun(localRooms);
+const batcher = new WriteBatcher(() => roomLineRun.close());
 const context: SessionContext = {
   config,
   coordinator,
   supervisor: wrapControl<SupervisorControl>(supervisorPort),
   localRooms,
-  batcher: new WriteBatcher(),
+  batcher,
   counters,
   onClosed(session) {
     sessions.delete(session.connectionId);
@@ -67,44 +70,17 @@ acceptor.on('message', ({ connectionId, socket, tls }: AcceptorToConnectionWorke
 let drained: (() => void) | undefined;
 let allClosed: (() => void) | undefined;
 
-// Room lines are fanned out in runs: consecutive `deliver` ops for the same room become one Buffer,
-// encoded once, and that same Buffer is queued for every local member. A busy room's turn costs one
-// encoding and one queue entry per member, however many lines it holds. Runs end at any other op, so
-// each member still gets exactly the coordinator's order (a `joined` between two lines of its room
-// makes it a member for the second only).
-//
-//   batch: [deliver lobby a][deliver lobby b][joined dev …][deliver lobby c][deliver dev d]
-//          └──── run: "a b" ────┘                           └ run: "c" ┘     └ run: "d" ┘
 coordinatorPort.on('message', (batch: CoordinatorOp[]) => {
-  let index = 0;
-  while (index < batch.length) {
-    const op = batch[index]!;
+  for (const op of batch) {
     if (op.type === 'deliver') {
-      let end = index + 1;
-      while (end < batch.length && isDeliveryTo(batch[end]!, op.room)) end++;
-      fanOut(op.room, batch, index, end);
-      index = end;
+      if (roomLineRun.add(op.room, op.line)) batcher.scheduleFlush();
       continue;
     }
+    roomLineRun.close();
     if (op.type === 'drained') drained?.();
     else sessions.get(op.connectionId)?.handleCoordinatorOp(op);
-    index++;
   }
 });
-
-function isDeliveryTo(op: CoordinatorOp, room: string): boolean {
-  return op.type === 'deliver' && op.room === room;
-}
-
-function fanOut(room: string, run: CoordinatorOp[], start: number, end: number): void {
-  const members = localRooms.membersOf(room);
-  if (members === undefined) return;
-  let text = '';
-  for (let index = start; index < end; index++) text += (run[index] as { line: string }).line;
-  const bytes = Buffer.from(text);
-  const lines = end - start;
-  for (const member of members) member.output.write(bytes, lines);
-}
 
 const threadLoad = startThreadLoadGauge();
 
