@@ -1,7 +1,8 @@
 // Server configuration: one type, its defaults, and the command line that fills it.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { type LogFormat, type LogLevel, logLevels } from './log.ts';
 
 export interface ServerConfig {
   host: string;
@@ -34,6 +35,9 @@ export interface ServerConfig {
   /** Enables /oper; there is deliberately no default. Prefer the ROOMCAST_OPERATOR_PASSWORD variable. */
   operatorPassword: string | undefined;
   statsIntervalMs: number;
+  logLevel: LogLevel;
+  /** JSON records for log collectors, or readable lines; the default follows whether stdout is a terminal. */
+  logFormat: LogFormat;
   /** Lets tests crash a worker through the in-process control plane; never settable from the CLI. */
   testHooks: boolean;
 }
@@ -75,6 +79,8 @@ export const defaultConfig: ServerConfig = {
   tlsKeyFile: undefined,
   operatorPassword: undefined,
   statsIntervalMs: 0,
+  logLevel: 'info',
+  logFormat: process.stdout.isTTY ? 'pretty' : 'json',
   testHooks: false,
 };
 
@@ -148,6 +154,12 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .option('--tls-port <number>', 'TLS port, used with --tls-cert and --tls-key', integer(0, 65535), d.tlsPort)
     .option('--operator-password <password>', 'enables /oper (better: ROOMCAST_OPERATOR_PASSWORD); no default')
     .option('--stats-interval-ms <ms>', 'print a stats line this often (0: never)', integer(0, day), d.statsIntervalMs)
+    .addOption(new Option('--log-level <level>', 'least severe log records written').choices(logLevels).default(d.logLevel))
+    .addOption(
+      new Option('--log-format <format>', 'json, or pretty for people (default: pretty on a terminal)')
+        .choices(['json', 'pretty'])
+        .default(d.logFormat),
+    )
     .showHelpAfterError()
     .allowExcessArguments(false)
     .parse(argv, { from: 'user' });

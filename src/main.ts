@@ -1,16 +1,21 @@
 // `npm start -- [flags]`: run a roomcast server until SIGINT or SIGTERM.
 import { parseServerArgs } from './config.ts';
+import { createLogger } from './log.ts';
 import { startServer } from './server.ts';
 import { statsLogLine } from './stats-log-line.ts';
 
 const config = parseServerArgs(process.argv.slice(2));
+const log = createLogger(config, 'acceptor');
 const server = await startServer(config).catch((error: Error) => {
   console.error(`roomcast: cannot start: ${error.message}`);
   process.exit(1);
 });
 const { address, port } = server.address;
 const tls = server.tlsAddress === undefined ? '' : `, TLS on ${server.tlsAddress.address}:${server.tlsAddress.port}`;
-console.log(`roomcast listening on ${address}:${port}${tls} with ${config.workers} connection workers (Node ${process.version})`);
+log.info(
+  { address, port, workers: config.workers, node: process.version },
+  `roomcast listening on ${address}:${port}${tls} with ${config.workers} connection workers (pid ${process.pid}, Node ${process.version})`,
+);
 
 if (config.statsIntervalMs > 0) {
   setInterval(async () => console.log(statsLogLine(await server.stats())), config.statsIntervalMs).unref();
