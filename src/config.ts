@@ -9,13 +9,15 @@ export interface ServerConfig {
   port: number;
   workers: number;
   historySize: number;
-  /** A room's history also stays under this many characters, so long lines cannot inflate it. */
-  historyMaxChars: number;
+  /** A room's history also stays under this many bytes (UTF-8), so long lines cannot inflate it. */
+  historyMaxBytes: number;
   historyOnJoin: number;
   /** Rooms that may exist at once (the default room always can): bounds history memory server-wide. */
   maxRooms: number;
   maxLineBytes: number;
   maxRoomsPerClient: number;
+  /** New rooms one client may create per minute (joining rooms that exist is not limited). */
+  roomCreationsPerMinute: number;
   /** Bytes a client may have waiting to be written before it is dropped as a slow consumer. */
   maxOutputBytes: number;
   /** Per-connection flood limits; 0 turns a limit off. */
@@ -32,7 +34,10 @@ export interface ServerConfig {
   tlsPort: number;
   tlsCertFile: string | undefined;
   tlsKeyFile: string | undefined;
-  /** Enables /oper; there is deliberately no default. Prefer the ROOMCAST_OPERATOR_PASSWORD variable. */
+  /**
+   * Enables /oper; there is deliberately no default. Read from ROOMCAST_OPERATOR_PASSWORD or from
+   * --operator-password-file, never from argv, where `ps` would show it to every user of the machine.
+   */
   operatorPassword: string | undefined;
   statsIntervalMs: number;
   logLevel: LogLevel;
@@ -60,11 +65,12 @@ export const defaultConfig: ServerConfig = {
   port: 9999,
   workers: availableParallelism(),
   historySize: 100,
-  historyMaxChars: 32 * 1024,
+  historyMaxBytes: 32 * 1024,
   historyOnJoin: 10,
   maxRooms: 10_000,
   maxLineBytes: 4096,
   maxRoomsPerClient: 20,
+  roomCreationsPerMinute: 10,
   maxOutputBytes: 1024 * 1024,
   floodMessagesPerSecond: 50,
   floodBytesPerSecond: 64 * 1024,
@@ -105,11 +111,17 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .option('--port <number>', 'TCP port (0 picks a free one)', integer(0, 65535), d.port)
     .option('--workers <number>', 'connection worker threads', integer(1, 64), d.workers)
     .option('--history-size <lines>', 'lines of history kept per room', integer(0, 100_000), d.historySize)
-    .option('--history-max-chars <n>', 'characters of history kept per room', integer(0, 1024 ** 3), d.historyMaxChars)
+    .option('--history-max-bytes <n>', 'bytes of history kept per room', integer(0, 1024 ** 3), d.historyMaxBytes)
     .option('--max-rooms <n>', 'rooms that may exist at once', integer(1, 10_000_000), d.maxRooms)
     .option('--history-on-join <lines>', 'history lines sent to a client that joins', integer(0, 100_000), d.historyOnJoin)
     .option('--max-line-bytes <bytes>', 'longest input line accepted', integer(64, 1024 * 1024), d.maxLineBytes)
     .option('--max-rooms-per-client <rooms>', 'rooms one client may be in', integer(1, 10_000), d.maxRoomsPerClient)
+    .option(
+      '--room-creations-per-minute <n>',
+      'new rooms one client may create per minute',
+      integer(1, 1_000_000),
+      d.roomCreationsPerMinute,
+    )
     .option(
       '--max-output-bytes <bytes>',
       'unsent output per client before it is dropped as a slow consumer',
@@ -152,7 +164,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .option('--tls-cert <file>', 'PEM certificate: also listen for TLS on --tls-port')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--tls-port <number>', 'TLS port, used with --tls-cert and --tls-key', integer(0, 65535), d.tlsPort)
-    .option('--operator-password <password>', 'enables /oper (better: ROOMCAST_OPERATOR_PASSWORD); no default')
+    .option('--operator-password-file <file>', 'enables /oper with the password in this file (or set ROOMCAST_OPERATOR_PASSWORD)')
     .option('--stats-interval-ms <ms>', 'print a stats line this often (0: never)', integer(0, day), d.statsIntervalMs)
     .addOption(new Option('--log-level <level>', 'least severe log records written').choices(logLevels).default(d.logLevel))
     .addOption(
@@ -163,10 +175,23 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .showHelpAfterError()
     .allowExcessArguments(false)
     .parse(argv, { from: 'user' });
-  const { tlsCert, tlsKey, ...options } = program.opts<
-    Omit<ServerConfig, 'tlsCertFile' | 'tlsKeyFile'> & { tlsCert?: string; tlsKey?: string }
+  const { tlsCert, tlsKey, operatorPasswordFile, ...options } = program.opts<
+    Omit<ServerConfig, 'tlsCertFile' | 'tlsKeyFile' | 'operatorPassword'> & {
+      tlsCert?: string;
+      tlsKey?: string;
+      operatorPasswordFile?: string;
+    }
   >();
   if ((tlsCert === undefined) !== (tlsKey === undefined)) program.error('error: --tls-cert and --tls-key go together');
+  let operatorPassword = env.ROOMCAST_OPERATOR_PASSWORD;
+  if (operatorPasswordFile !== undefined) {
+    try {
+      // One trailing newline is what an editor or `echo` adds; it is not part of the password.
+      operatorPassword = readFileSync(operatorPasswordFile, 'utf8').replace(/\r?\n$/, '');
+    } catch (error) {
+      program.error(`error: cannot read --operator-password-file: ${(error as Error).message}`);
+    }
+  }
   return {
     ...d,
     ...options,
@@ -174,6 +199,6 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     tlsCertFile: tlsCert,
     tlsKeyFile: tlsKey,
     // An empty password would let anyone in: treat it as none.
-    operatorPassword: (options.operatorPassword ?? env.ROOMCAST_OPERATOR_PASSWORD) || undefined,
+    operatorPassword: operatorPassword || undefined,
   };
 }

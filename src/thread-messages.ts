@@ -20,19 +20,24 @@ export type SupervisorToCoordinator =
   | { type: 'attach-worker'; workerId: number; port: MessagePort }
   | { type: 'detach-worker'; workerId: number };
 
-/** What a connection worker asks of the coordinator. `line`s are complete, encoded-once server lines. */
+/**
+ * What a connection worker asks of the coordinator. Ops name the connection, never a nick: the
+ * coordinator knows who holds which nick and names the sender of every room line and private message.
+ */
 export type WorkerOp =
-  | { type: 'hello'; connectionId: number; nick: string; room: string }
+  /** `address` is the client's, for per-address limits and logs. */
+  | { type: 'hello'; connectionId: number; nick: string; room: string; address: string }
   | { type: 'rename'; connectionId: number; nick: string }
   | { type: 'join'; connectionId: number; room: string }
   | { type: 'part'; connectionId: number; room: string }
-  | { type: 'say'; room: string; line: string }
+  | { type: 'say'; connectionId: number; room: string; kind: 'say' | 'me'; text: string }
   | { type: 'private'; connectionId: number; toNick: string; text: string }
   | { type: 'list-rooms'; connectionId: number }
   | { type: 'list-members'; connectionId: number; room: string }
   | { type: 'history'; connectionId: number; room: string; count: number }
   | { type: 'leave'; connectionId: number; reason: string }
   | { type: 'kick'; connectionId: number; nick: string; reason: string }
+  | { type: 'oper'; connectionId: number; password: string }
   /** Shutdown barrier: this worker reads no more input; everything it accepted was sent before this. */
   | { type: 'drain' };
 
@@ -40,10 +45,14 @@ export type WorkerOp =
 export type CoordinatorOp =
   | { type: 'deliver'; room: string; line: string }
   | { type: 'joined'; connectionId: number; room: string; history: string[] }
-  /** The room did not exist and the server already has --max-rooms rooms. */
-  | { type: 'join-refused'; connectionId: number; room: string }
-  | { type: 'hello-result'; connectionId: number; nick: string; accepted: boolean }
-  | { type: 'rename-result'; connectionId: number; nick: string; accepted: boolean }
+  /** The room did not exist and may not be created now (--max-rooms, --room-creations-per-minute). */
+  | { type: 'join-refused'; connectionId: number; room: string; errorLine: string }
+  /** `heldBy`: when refused, the nick that holds it or one that looks like it. */
+  | { type: 'hello-result'; connectionId: number; nick: string; accepted: boolean; heldBy: string | undefined }
+  | { type: 'rename-result'; connectionId: number; nick: string; accepted: boolean; heldBy: string | undefined }
+  /** The answer to `part`: every line of the room sequenced before the part was sent before it. */
+  | { type: 'parted'; connectionId: number; room: string }
+  | { type: 'oper-granted'; connectionId: number }
   | { type: 'reply'; connectionId: number; text: string }
   /** The answer to `leave`: everything the coordinator had for this connection was sent before it. */
   | { type: 'left'; connectionId: number }

@@ -1,6 +1,9 @@
 // The server's command line: defaults, validation, and where the operator password may come from.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig, parseServerArgs } from '../src/config.ts';
@@ -22,10 +25,19 @@ test('flags are parsed and history on join never exceeds the history size', () =
   assert.equal(config.historyOnJoin, 5);
 });
 
-test('the operator password comes from the flag or the environment, never empty', () => {
+test('the operator password comes from the environment or a file, never from argv, never empty', (t) => {
   assert.equal(parseServerArgs([], { ROOMCAST_OPERATOR_PASSWORD: 's3cret' }).operatorPassword, 's3cret');
   assert.equal(parseServerArgs([], { ROOMCAST_OPERATOR_PASSWORD: '' }).operatorPassword, undefined);
-  assert.equal(parseServerArgs(['--operator-password', 'flag'], {}).operatorPassword, 'flag');
+  const dir = mkdtempSync(path.join(tmpdir(), 'roomcast-config-'));
+  t.after(() => rmSync(dir, { recursive: true }));
+  const file = path.join(dir, 'operator-password');
+  writeFileSync(file, 'from a file\n');
+  const fromFile = parseServerArgs(['--operator-password-file', file], { ROOMCAST_OPERATOR_PASSWORD: 'env' });
+  assert.equal(fromFile.operatorPassword, 'from a file');
+  // A password on the command line is visible to every user through `ps`: the flag is gone.
+  const result = spawnSync(process.execPath, [mainScript, '--operator-password', 'visible'], { encoding: 'utf8', timeout: 10_000 });
+  assert.notEqual(result.status, 0);
+  assert.match(result.stderr, /unknown option '--operator-password'/);
 });
 
 for (const [args, message] of [
@@ -33,6 +45,7 @@ for (const [args, message] of [
   [['--port', '70000'], /--port.*expected a whole number from 0 to 65535/],
   [['--colour'], /unknown option '--colour'/],
   [['--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
+  [['--operator-password-file', '/nonexistent/roomcast-password'], /cannot read --operator-password-file/],
 ] as const) {
   test(`invalid flags ${args.join(' ')} fail with a clear error and a non-zero exit`, () => {
     const result = spawnSync(process.execPath, [mainScript, ...args], { encoding: 'utf8', timeout: 10_000 });

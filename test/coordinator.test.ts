@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { pino } from 'pino';
 import { defaultConfig, type ServerConfig } from '../src/config.ts';
 import type { CoordinatorOp } from '../src/thread-messages.ts';
 import { Coordinator } from '../workers/coordinator/coordinator.ts';
@@ -11,13 +12,16 @@ type HandledOp = Parameters<Coordinator['handle']>[1];
 class Harness {
   readonly coordinator: Coordinator;
   readonly #sent = new Map<number, CoordinatorOp[]>();
+  /** The coordinator's clock (ms); tests move it. */
+  nowMs = Date.UTC(2026, 11, 1, 10, 42, 7);
 
   constructor(config: Partial<ServerConfig> = {}) {
-    this.coordinator = new Coordinator({ ...defaultConfig, ...config }, (workerId, op) => {
+    const send = (workerId: number, op: CoordinatorOp) => {
       const ops = this.#sent.get(workerId) ?? [];
       ops.push(op);
       this.#sent.set(workerId, ops);
-    });
+    };
+    this.coordinator = new Coordinator({ ...defaultConfig, ...config }, send, pino({ level: 'silent' }), () => this.nowMs);
   }
 
   /** The ops sent to a worker since the last take, oldest first. */
@@ -36,15 +40,16 @@ class Harness {
   }
 
   /** Registers a nick in the lobby and returns whether it was accepted; recorded ops are discarded. */
-  hello(workerId: number, connectionId: number, nick: string): boolean {
-    this.op(workerId, { type: 'hello', connectionId, nick, room: 'lobby' });
+  hello(workerId: number, connectionId: number, nick: string, address = '127.0.0.1'): boolean {
+    this.op(workerId, { type: 'hello', connectionId, nick, room: 'lobby', address });
     const result = this.take(workerId).find((op) => op.type === 'hello-result');
     this.takeAll();
     return result?.type === 'hello-result' && result.accepted;
   }
 
-  say(workerId: number, room: string, text: string): void {
-    this.op(workerId, { type: 'say', room, line: `[${room}] ${text}\n` });
+  /** Connection `connectionId` says `text` in `room`; the coordinator names the sender. */
+  say(connectionId: number, room: string, text: string): void {
+    this.op(0, { type: 'say', connectionId, room, kind: 'say', text });
   }
 }
 
@@ -59,7 +64,9 @@ describe('Coordinator', () => {
     h.takeAll();
     assert.ok(h.hello(1, 11, 'bob'));
     h.op(1, { type: 'join', connectionId: 11, room: 'two' });
-    assert.deepEqual(h.take(1), [{ type: 'join-refused', connectionId: 11, room: 'two' }]);
+    const [refusal] = h.take(1);
+    assert.equal(refusal?.type, 'join-refused');
+    assert.match(refusal.type === 'join-refused' ? refusal.errorLine : '', /^!! ROOM_LIMIT /);
     h.op(1, { type: 'join', connectionId: 11, room: 'one' });
     assert.equal(h.take(1)[0]?.type, 'joined');
     // Everyone leaves the lobby: it is forgotten, yet a newcomer can always get in.
@@ -73,9 +80,9 @@ describe('Coordinator', () => {
 
   test('hello: accepted, then joined (lobby, no history), then the join notice', () => {
     const h = new Harness();
-    h.op(1, { type: 'hello', connectionId: 10, nick: 'alice', room: 'lobby' });
+    h.op(1, { type: 'hello', connectionId: 10, nick: 'alice', room: 'lobby', address: '127.0.0.1' });
     assert.deepEqual(h.take(1), [
-      { type: 'hello-result', connectionId: 10, nick: 'alice', accepted: true },
+      { type: 'hello-result', connectionId: 10, nick: 'alice', accepted: true, heldBy: undefined },
       { type: 'joined', connectionId: 10, room: 'lobby', history: [] },
       { type: 'deliver', room: 'lobby', line: '[lobby] -- alice joined\n' },
     ]);
@@ -84,22 +91,30 @@ describe('Coordinator', () => {
   test('nicks are unique server-wide regardless of case', () => {
     const h = new Harness();
     assert.ok(h.hello(1, 10, 'Alice'));
-    h.op(2, { type: 'hello', connectionId: 20, nick: 'aLiCe', room: 'lobby' });
-    assert.deepEqual(h.take(2), [{ type: 'hello-result', connectionId: 20, nick: 'aLiCe', accepted: false }]);
+    h.op(2, { type: 'hello', connectionId: 20, nick: 'aLiCe', room: 'lobby', address: '127.0.0.1' });
+    assert.deepEqual(h.take(2), [{ type: 'hello-result', connectionId: 20, nick: 'aLiCe', accepted: false, heldBy: 'Alice' }]);
     assert.deepEqual(h.take(1), [], 'a refused hello is not announced');
     assert.equal(h.coordinator.stats().nicks, 1);
   });
 
-  test('join sends joined with recent history before the join notice', () => {
+  test('join sends joined with recent history, marked with its time, before the join notice', () => {
     const h = new Harness({ historySize: 10, historyOnJoin: 2 });
     h.hello(1, 10, 'alice');
     h.op(1, { type: 'join', connectionId: 10, room: 'dev' });
-    for (const text of ['one', 'two', 'three']) h.say(1, 'dev', text);
+    for (const text of ['one', 'two', 'three']) {
+      h.say(10, 'dev', text);
+      h.nowMs += 1000;
+    }
     h.hello(1, 11, 'bob');
     h.takeAll();
     h.op(1, { type: 'join', connectionId: 11, room: 'dev' });
     assert.deepEqual(h.take(1), [
-      { type: 'joined', connectionId: 11, room: 'dev', history: ['[dev] two\n', '[dev] three\n'] },
+      {
+        type: 'joined',
+        connectionId: 11,
+        room: 'dev',
+        history: ['-- 2026-12-01 10:42:08Z [dev] <alice> two\n', '-- 2026-12-01 10:42:09Z [dev] <alice> three\n'],
+      },
       { type: 'deliver', room: 'dev', line: '[dev] -- bob joined\n' },
     ]);
   });
@@ -120,9 +135,9 @@ describe('Coordinator', () => {
     for (const id of [20, 21]) h.op(2, { type: 'join', connectionId: id, room: 'dev' });
     h.takeAll();
     const before = h.coordinator.stats();
-    h.say(1, 'dev', 'hello');
-    assert.deepEqual(deliveries(h.take(1)), ['[dev] hello\n']);
-    assert.deepEqual(deliveries(h.take(2)), ['[dev] hello\n']);
+    h.say(10, 'dev', 'hello');
+    assert.deepEqual(deliveries(h.take(1)), ['[dev] <w1_10> hello\n']);
+    assert.deepEqual(deliveries(h.take(2)), ['[dev] <w1_10> hello\n']);
     assert.deepEqual(h.take(3), [], 'worker 3 has nobody in dev');
     const after = h.coordinator.stats();
     assert.equal(after.forwards - before.forwards, 2);
@@ -134,18 +149,38 @@ describe('Coordinator', () => {
     h.hello(1, 10, 'alice');
     h.hello(2, 20, 'bob');
     h.takeAll();
-    for (let i = 0; i < 20; i++) h.say(i % 2 === 0 ? 1 : 2, 'lobby', `m${i}`);
-    const expected = Array.from({ length: 20 }, (_, i) => `[lobby] m${i}\n`);
+    for (let i = 0; i < 20; i++) h.say(i % 2 === 0 ? 10 : 20, 'lobby', `m${i}`);
+    const expected = Array.from({ length: 20 }, (_, i) => `[lobby] <${i % 2 === 0 ? 'alice' : 'bob'}> m${i}\n`);
     assert.deepEqual(deliveries(h.take(1)), expected);
     assert.deepEqual(deliveries(h.take(2)), expected);
   });
 
-  test('a line for a room nobody is in goes nowhere and is not kept', () => {
+  test('a line for a room the sender is not in goes nowhere and is not kept', () => {
     const h = new Harness();
     h.hello(1, 10, 'alice');
-    h.say(1, 'ghost', 'boo');
+    h.hello(2, 20, 'bob');
+    h.op(2, { type: 'join', connectionId: 20, room: 'dev' });
+    h.takeAll();
+    h.say(10, 'ghost', 'boo');
+    h.say(10, 'dev', 'not a member');
+    h.say(99, 'lobby', 'unknown connection');
     assert.deepEqual(h.take(1), []);
-    assert.equal(h.coordinator.stats().rooms, 1);
+    assert.deepEqual(h.take(2), []);
+    assert.equal(h.coordinator.stats().rooms, 2);
+    assert.equal(h.coordinator.stats().roomMessages, 3, 'only the hellos and the join were sequenced');
+  });
+
+  test('the coordinator names the sender: a line sent before a rename is confirmed carries the nick held when it is sequenced', () => {
+    // The rename race: the worker used to stamp its own idea of the nick on the line, while the
+    // coordinator had already given the old nick up, so a line could appear under a nick someone else held.
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.hello(2, 20, 'bob');
+    h.takeAll();
+    h.op(1, { type: 'rename', connectionId: 10, nick: 'carol' });
+    h.hello(2, 21, 'alice');
+    h.say(10, 'lobby', 'who am I?');
+    assert.deepEqual(deliveries(h.take(2)).slice(-1), ['[lobby] <carol> who am I?\n']);
   });
 
   test('part: the others hear "left"; the parted worker stops getting the room', () => {
@@ -155,11 +190,11 @@ describe('Coordinator', () => {
     h.takeAll();
     h.op(2, { type: 'part', connectionId: 20, room: 'lobby' });
     assert.deepEqual(deliveries(h.take(1)), ['[lobby] -- bob left\n']);
-    assert.deepEqual(h.take(2), []);
-    h.say(1, 'lobby', 'still here');
-    assert.deepEqual(h.take(2), []);
+    assert.deepEqual(h.take(2), [{ type: 'parted', connectionId: 20, room: 'lobby' }], 'parted comes before the notice');
+    h.say(10, 'lobby', 'still here');
+    assert.deepEqual(deliveries(h.take(2)), []);
     h.op(2, { type: 'part', connectionId: 20, room: 'lobby' });
-    assert.deepEqual(deliveries(h.take(1)), ['[lobby] still here\n'], 'a second part is ignored');
+    assert.deepEqual(deliveries(h.take(1)), ['[lobby] <alice> still here\n'], 'a second part is ignored');
   });
 
   test('leave: a quit notice in every room of the user, then the `left` answer', () => {
@@ -169,8 +204,8 @@ describe('Coordinator', () => {
     h.op(2, { type: 'join', connectionId: 20, room: 'dev' });
     h.op(1, { type: 'join', connectionId: 10, room: 'dev' });
     h.takeAll();
-    h.op(2, { type: 'leave', connectionId: 20, reason: 'quit: bye' });
-    assert.deepEqual(deliveries(h.take(1)), ['[lobby] -- bob quit (quit: bye)\n', '[dev] -- bob quit (quit: bye)\n']);
+    h.op(2, { type: 'leave', connectionId: 20, reason: 'bye' });
+    assert.deepEqual(deliveries(h.take(1)), ['[lobby] -- bob quit (bye)\n', '[dev] -- bob quit (bye)\n']);
     assert.deepEqual(h.take(2), [{ type: 'left', connectionId: 20 }]);
     assert.ok(h.hello(3, 30, 'BOB'), 'the nick is free again');
   });
@@ -190,7 +225,7 @@ describe('Coordinator', () => {
     h.takeAll();
     h.op(1, { type: 'rename', connectionId: 10, nick: 'carol' });
     const ops = h.take(1);
-    assert.deepEqual(ops[0], { type: 'rename-result', connectionId: 10, nick: 'carol', accepted: true });
+    assert.deepEqual(ops[0], { type: 'rename-result', connectionId: 10, nick: 'carol', accepted: true, heldBy: undefined });
     const notices = ['[lobby] -- alice is now known as carol\n', '[dev] -- alice is now known as carol\n'];
     assert.deepEqual(deliveries(ops), notices);
     assert.deepEqual(deliveries(h.take(2)), notices);
@@ -203,10 +238,10 @@ describe('Coordinator', () => {
     h.hello(1, 10, 'alice');
     h.hello(2, 20, 'bob');
     h.op(1, { type: 'rename', connectionId: 10, nick: 'Bob' });
-    assert.deepEqual(h.take(1), [{ type: 'rename-result', connectionId: 10, nick: 'Bob', accepted: false }]);
+    assert.deepEqual(h.take(1), [{ type: 'rename-result', connectionId: 10, nick: 'Bob', accepted: false, heldBy: 'bob' }]);
     assert.deepEqual(h.take(2), []);
     h.op(1, { type: 'rename', connectionId: 10, nick: 'Alice' });
-    assert.deepEqual(h.take(1)[0], { type: 'rename-result', connectionId: 10, nick: 'Alice', accepted: true });
+    assert.deepEqual(h.take(1)[0], { type: 'rename-result', connectionId: 10, nick: 'Alice', accepted: true, heldBy: 'alice' });
   });
 
   test('private messages cross workers; the sender gets the delivered form; unknown nicks get NO_SUCH_NICK', () => {
@@ -231,7 +266,7 @@ describe('Coordinator', () => {
     assert.deepEqual(deliveries(h.take(1)), ['[lobby] -- bob quit (worker restarted)\n', '[lobby] -- dave quit (worker restarted)\n']);
     assert.equal(h.coordinator.stats().nicks, 1);
     assert.ok(h.hello(1, 11, 'bob'));
-    h.say(1, 'lobby', 'hi');
+    h.say(11, 'lobby', 'hi');
     assert.deepEqual(h.take(2), [], 'the forgotten worker gets nothing more');
   });
 
@@ -239,7 +274,7 @@ describe('Coordinator', () => {
     const h = new Harness();
     h.hello(1, 10, 'alice');
     h.op(1, { type: 'join', connectionId: 10, room: 'dev' });
-    h.say(1, 'dev', 'secret');
+    h.say(10, 'dev', 'secret');
     assert.equal(h.coordinator.stats().rooms, 2);
     h.op(1, { type: 'part', connectionId: 10, room: 'dev' });
     assert.equal(h.coordinator.stats().rooms, 1);
@@ -253,7 +288,7 @@ describe('Coordinator', () => {
     h.hello(1, 10, 'alice');
     h.hello(2, 20, 'bob');
     h.op(2, { type: 'join', connectionId: 20, room: 'dev' });
-    h.say(2, 'dev', 'one');
+    h.say(20, 'dev', 'one');
     h.takeAll();
     h.op(1, { type: 'list-rooms', connectionId: 10 });
     h.op(1, { type: 'list-members', connectionId: 10, room: 'lobby' });
@@ -261,7 +296,7 @@ describe('Coordinator', () => {
     assert.deepEqual(replies(h.take(1)), [
       '-- rooms: dev (1), lobby (2)\n',
       '-- lobby (2): alice, bob\n',
-      '-- last 2 messages of dev:\n[dev] -- bob joined\n[dev] one\n',
+      '-- the last 2 messages of dev (earlier, times in UTC):\n-- 2026-12-01 10:42:07Z [dev] -- bob joined\n-- 2026-12-01 10:42:07Z [dev] <bob> one\n',
     ]);
   });
 });

@@ -3,9 +3,11 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { HistoryRing } from '../workers/coordinator/history-ring.ts';
 
-function ringOf(capacity: number, lines: readonly string[]): HistoryRing {
-  const ring = new HistoryRing(capacity);
-  for (const line of lines) ring.push(line);
+const bytesOf = (line: string) => Buffer.byteLength(line);
+
+function ringOf(capacity: number, lines: readonly string[], maxBytes?: number): HistoryRing<string> {
+  const ring = new HistoryRing<string>(capacity, maxBytes);
+  for (const line of lines) ring.push(line, bytesOf(line));
   return ring;
 }
 
@@ -31,14 +33,19 @@ describe('HistoryRing', () => {
     assert.deepEqual(ringOf(0, ['a', 'b']).last(3), []);
   });
 
-  test('a character budget drops the oldest lines to make room', () => {
-    const ring = new HistoryRing(10, 10);
-    for (const line of ['aaaa', 'bbbb', 'cccc']) ring.push(line);
+  test('a byte budget drops the oldest lines to make room', () => {
+    const ring = ringOf(10, ['aaaa', 'bbbb', 'cccc'], 10);
     assert.deepEqual(ring.last(10), ['bbbb', 'cccc']);
-    ring.push('dddddddd');
+    ring.push('dddddddd', 8);
     assert.deepEqual(ring.last(10), ['dddddddd']);
-    ring.push('x'.repeat(11));
+    ring.push('x'.repeat(11), 11);
     assert.deepEqual(ring.last(10), ['dddddddd'], 'a line over the whole budget is not kept');
+  });
+
+  test('the budget counts UTF-8 bytes, not UTF-16 characters', () => {
+    // Five characters, but ten bytes each: two of them fill a 20-byte budget.
+    assert.deepEqual(ringOf(10, ['ééééé', 'ààààà', 'ööööö'], 20).last(10), ['ààààà', 'ööööö']);
+    assert.deepEqual(ringOf(10, ['漢字漢字'], 11).last(10), [], 'twelve bytes do not fit in eleven');
   });
 
   test('with a budget, history is the longest suffix of the pushes that fits both limits', () => {
@@ -46,17 +53,16 @@ describe('HistoryRing', () => {
       fc.property(
         fc.integer({ min: 1, max: 8 }),
         fc.integer({ min: 1, max: 12 }),
-        fc.array(fc.string({ maxLength: 5 }), { maxLength: 30 }),
-        (capacity, maxChars, lines) => {
-          const ring = new HistoryRing(capacity, maxChars);
-          for (const line of lines) ring.push(line);
+        fc.array(fc.string({ unit: 'grapheme', maxLength: 5 }), { maxLength: 30 }),
+        (capacity, maxBytes, lines) => {
+          const ring = ringOf(capacity, lines, maxBytes);
           // Model: walk back from the newest line kept (lines over the budget are never kept).
-          const kept = lines.filter((line) => line.length <= maxChars);
+          const kept = lines.filter((line) => bytesOf(line) <= maxBytes);
           const expected: string[] = [];
-          let chars = 0;
-          for (let i = kept.length - 1; i >= 0 && expected.length < capacity && chars + kept[i]!.length <= maxChars; i--) {
+          let bytes = 0;
+          for (let i = kept.length - 1; i >= 0 && expected.length < capacity && bytes + bytesOf(kept[i]!) <= maxBytes; i--) {
             expected.unshift(kept[i]!);
-            chars += kept[i]!.length;
+            bytes += bytesOf(kept[i]!);
           }
           assert.deepEqual(ring.last(capacity), expected);
         },

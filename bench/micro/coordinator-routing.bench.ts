@@ -1,7 +1,7 @@
 // Coordinator.handle of room lines: sequencing, history and one forward per interested worker. The cost
 // should grow with the number of workers that have members in the room, not with the number of members.
+import { pino } from 'pino';
 import { defaultConfig } from '../../src/config.ts';
-import { chatLine } from '../../src/protocol/server-lines.ts';
 import type { CoordinatorOp, WorkerOp } from '../../src/thread-messages.ts';
 import { Coordinator } from '../../workers/coordinator/coordinator.ts';
 import type { MicroTask, SuiteFactory } from './micro-suite.ts';
@@ -13,18 +13,20 @@ const workerCounts = [1, 4, 16];
 function routingTask(workers: number): MicroTask {
   // One outbox per worker, emptied once per call as BatchedPort empties it once per turn.
   const outboxes = Array.from({ length: workers }, (): CoordinatorOp[] => []);
-  const coordinator = new Coordinator(defaultConfig, (workerId, op) => outboxes[workerId]!.push(op));
+  const coordinator = new Coordinator(defaultConfig, (workerId, op) => outboxes[workerId]!.push(op), pino({ level: 'silent' }));
   let connectionId = 0;
   for (let worker = 0; worker < workers; worker++) {
     for (let member = 0; member < membersPerWorker; member++) {
       connectionId++;
-      coordinator.handle(worker, { type: 'hello', connectionId, nick: `u${connectionId}`, room: 'lobby' });
+      coordinator.handle(worker, { type: 'hello', connectionId, nick: `u${connectionId}`, room: 'lobby', address: '127.0.0.1' });
     }
   }
   const says: Extract<WorkerOp, { type: 'say' }>[] = Array.from({ length: saysPerOp }, (_, i) => ({
     type: 'say',
+    connectionId: 1,
     room: 'lobby',
-    line: chatLine('lobby', 'u1', `message ${i}`),
+    kind: 'say',
+    text: `message ${i}`,
   }));
   return {
     name: `${workers} worker${workers === 1 ? '' : 's'} × ${membersPerWorker} members`,

@@ -22,8 +22,10 @@ function sayOps(): SayOp[] {
   const padding = lineBytes - chatLine('lobby', 'alice', '').length;
   return Array.from({ length: messagesPerOp }, (_, i) => ({
     type: 'say',
+    connectionId: 1,
     room: 'lobby',
-    line: chatLine('lobby', 'alice', String(i).padEnd(padding, '.')),
+    kind: 'say',
+    text: String(i).padEnd(padding, '.'),
   }));
 }
 
@@ -85,7 +87,7 @@ const open: SuiteFactory = async () => {
             // Not from Buffer's shared pool: the whole ArrayBuffer is handed to the other thread.
             const packed = Buffer.allocUnsafeSlow(arrayLength * lineBytes);
             let offset = 0;
-            for (let i = start; i < start + arrayLength; i++) offset += packed.write(ops[i]!.line, offset);
+            for (let i = start; i < start + arrayLength; i++) offset += packed.write(ops[i]!.text, offset);
             port1.postMessage(packed.buffer, [packed.buffer]);
           }
           await ack;

@@ -11,9 +11,17 @@ export function isValidNick(nick: string): boolean {
   return nickPattern.test(nick);
 }
 
-/** Nicks are unique regardless of case: "Alice" and "alice" are the same person. */
+// Nicks are unique up to case and up to look-alikes, so nobody can pass as "alice" with "aIice" or as
+// "bob" with "b0b". The pairs are the ASCII entries of Unicode's confusables.txt (UTS #39) that nicks can
+// contain — 0 → O, 1 → l, I → l, m → rn — closed under case: I ≅ l and I ≅ i make i, I, l, L and 1 one
+// letter, and 0, o and O another. A UTS #39 skeleton alone is not closed under case ("ALICE" would skeleton
+// to "ALlCE"), so the key is the lower-cased nick with each class replaced by one member.
+const lookAlikes = /[1il0]|m/g;
+const lookAlikeClass: Record<string, string> = { '1': 'l', i: 'l', l: 'l', '0': 'o', m: 'rn' };
+
+/** The key under which a nick is unique: "Alice", "aIice", "a1ice" and "ALICE" share one. */
 export function nickKey(nick: string): string {
-  return nick.toLowerCase();
+  return nick.toLowerCase().replace(lookAlikes, (char) => lookAlikeClass[char]!);
 }
 
 // `[pm] <nick> text` is a private message; a room called pm would print the same.

@@ -10,7 +10,9 @@ export const privateEchoLine = (to: string, from: string, text: string) => `[pm 
 
 export const joinedNotice = (room: string, nick: string) => noticeLine(room, `${nick} joined`);
 export const leftNotice = (room: string, nick: string) => noticeLine(room, `${nick} left`);
-export const quitNotice = (room: string, nick: string, reason: string) => noticeLine(room, `${nick} quit (${reason})`);
+/** An empty reason (a plain /quit) shows no parentheses. */
+export const quitNotice = (room: string, nick: string, reason: string) =>
+  noticeLine(room, reason === '' ? `${nick} quit` : `${nick} quit (${reason})`);
 export const renamedNotice = (room: string, from: string, to: string) => noticeLine(room, `${from} is now known as ${to}`);
 
 // Answers about the client's own session. The terminal client recognises these sentences
@@ -20,4 +22,13 @@ export const renamedLine = (nick: string) => infoLine(`You are now known as ${ni
 export const currentRoomLine = (room: string) => infoLine(`Your current room is ${room}.`);
 export const partedLine = (room: string, current: string | undefined) =>
   infoLine(`You left ${room}. ${current === undefined ? 'You are in no room now.' : `Your current room is ${current}.`}`);
-export const historyHeaderLine = (room: string, count: number) => infoLine(`last ${count} messages of ${room}:`);
+export const historyHeaderLine = (room: string, count: number) =>
+  infoLine(
+    count === 1 ? `the last message of ${room} (earlier, times in UTC):` : `the last ${count} messages of ${room} (earlier, times in UTC):`,
+  );
+/**
+ * A line replayed from history: an information line with the time it was first sent, so it can never be
+ * mistaken for a live one. `-- 2026-12-01 10:42:07Z [lobby] <alice> hi`
+ */
+export const historyLine = (sentAtMs: number, line: string) =>
+  `-- ${new Date(sentAtMs).toISOString().slice(0, 19).replace('T', ' ')}Z ${line}`;

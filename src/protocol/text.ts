@@ -1,7 +1,19 @@
-// Control characters (C0 except TAB, DEL, C1) in chat text would let one user drive other users'
-// terminals (clear screens, fake lines, change colours). They are shown as U+FFFD instead.
-const controlCharacters = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+// Characters in chat text that would let one user deceive or disrupt others are shown as U+FFFD:
+// - C0 and C1 controls except TAB, and DEL: terminal escapes (clear screens, fake lines, colours);
+// - bidirectional controls (U+061C, U+200E-F, U+202A-E, U+2066-9): reorder what follows on screen, so a
+//   line can show other words than it holds ("Trojan Source");
+// - zero-width characters (U+200B-D, U+2060, U+FEFF): make two different texts or names look equal;
+// - U+2028 and U+2029: line and paragraph separators that some clients break lines at, faking a new line.
+const deceptiveCharacters = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]/g;
 
 export function sanitizeText(text: string): string {
-  return text.replace(controlCharacters, '\uFFFD');
+  return text.replace(deceptiveCharacters, '\uFFFD');
+}
+
+/** Quit and kick reasons are repeated to every room the user was in: they are kept short. */
+export const maxReasonLength = 160;
+
+export function shortenReason(reason: string): string {
+  const clean = sanitizeText(reason.trim());
+  return clean.length <= maxReasonLength ? clean : `${clean.slice(0, maxReasonLength - 1)}…`;
 }

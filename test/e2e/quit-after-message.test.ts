@@ -18,7 +18,7 @@ test('a line sent right before /quit reaches the sender too, and then Bye', asyn
   await leaver.waitForClose();
   const tail = leaver.lines.slice(leaver.lines.indexOf('[lobby] -- leaver joined') + 1);
   assert.deepEqual(tail, ['[lobby] <leaver> last words', '-- Bye.']);
-  await stayer.waitFor((line) => line === '[lobby] -- leaver quit (quit: off to bed)');
+  await stayer.waitFor((line) => line === '[lobby] -- leaver quit (off to bed)');
   assert.equal(stayer.lines.at(-2), '[lobby] <leaver> last words');
   stayer.close();
 });

@@ -7,7 +7,8 @@ import { startTestServer, type TestServer } from '../helpers/test-server.ts';
 
 let server: TestServer;
 before(async () => {
-  server = await startTestServer({ workers: 2, historyOnJoin: 3 });
+  // Tests here create rooms faster than a person would.
+  server = await startTestServer({ workers: 2, historyOnJoin: 3, roomCreationsPerMinute: 1000 });
 });
 after(() => server.close());
 
@@ -52,6 +53,9 @@ test('join, part, rooms and who', async () => {
   ben.close();
 });
 
+const replayTime = /^-- \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ /;
+const withoutReplayTime = (line: string) => line.replace(replayTime, '');
+
 test('a joiner gets recent history, and /history asks for more', async () => {
   const host = await LineClient.joined(server.port, 'host');
   host.send('/join talk');
@@ -61,20 +65,24 @@ test('a joiner gets recent history, and /history asks for more', async () => {
   const guest = await LineClient.joined(server.port, 'guest');
   guest.send('/join talk');
   await guest.waitFor((line) => line === '[talk] -- guest joined');
-  const start = guest.lines.indexOf('-- last 3 messages of talk:');
+  const start = guest.lines.indexOf('-- the last 3 messages of talk (earlier, times in UTC):');
   assert.ok(start !== -1, 'history header');
-  assert.deepEqual(guest.lines.slice(start + 1, start + 5), [
+  // Replayed lines are marked as history, with the time each was sent; the live join notice is not.
+  assert.deepEqual(guest.lines.slice(start + 1, start + 5).map(withoutReplayTime), [
     '[talk] <host> line 3',
     '[talk] <host> line 4',
     '[talk] <host> line 5',
     '[talk] -- guest joined',
   ]);
+  assert.match(guest.lines[start + 1]!, replayTime);
+  assert.doesNotMatch(guest.lines[start + 4]!, replayTime);
 
   const from = guest.lines.length;
   guest.send('/history 6');
-  await guest.waitFor((line) => line === '[talk] -- guest joined', 5000, from);
-  const more = guest.lines.slice(guest.lines.indexOf('-- last 6 messages of talk:', from) + 1);
-  assert.deepEqual(more.slice(0, 6), [
+  await guest.waitFor((line) => line.endsWith('Z [talk] -- guest joined'), 5000, from);
+  const more = guest.lines.slice(guest.lines.indexOf('-- the last 6 messages of talk (earlier, times in UTC):', from) + 1);
+  assert.ok(more.slice(0, 6).every((line) => replayTime.test(line)));
+  assert.deepEqual(more.slice(0, 6).map(withoutReplayTime), [
     '[talk] <host> line 1',
     '[talk] <host> line 2',
     '[talk] <host> line 3',
@@ -112,4 +120,59 @@ test('past --max-rooms a new room is refused and the current room stays what it 
   } finally {
     await small.close();
   }
+});
+
+test('room squatting: a client creates at most --room-creations-per-minute rooms; joining existing rooms is not limited', async () => {
+  const small = await startTestServer({ workers: 2, roomCreationsPerMinute: 3 });
+  try {
+    const squatter = await LineClient.joined(small.port, 'squatter');
+    const owner = await LineClient.joined(small.port, 'owner');
+    owner.send('/join existing');
+    await owner.waitFor((line) => line === '[existing] -- owner joined');
+    for (const room of ['s1', 's2', 's3']) squatter.send(`/join ${room}`);
+    await squatter.waitFor((line) => line === '[s3] -- squatter joined');
+    squatter.send('/join s4');
+    assert.match(await squatter.waitFor((line) => line.startsWith('!!')), /^!! ROOM_CREATION_LIMIT .*at most 3 new rooms a minute.*"s4"/);
+    squatter.send('/join existing');
+    await squatter.waitFor((line) => line === '[existing] -- squatter joined');
+    // An emptied room is gone with its name: nobody holds it, so anyone can create it again.
+    for (const room of ['s1', 's2', 's3', 'existing']) squatter.send(`/part ${room}`);
+    await squatter.waitFor((line) => line.startsWith('-- You left existing.'));
+    owner.send('/rooms');
+    assert.equal(await owner.waitFor((line) => line.startsWith('-- rooms:')), '-- rooms: existing (1), lobby (2)');
+    owner.send('/join s1');
+    await owner.waitFor((line) => line === '[s1] -- owner joined');
+    squatter.close();
+    owner.close();
+  } finally {
+    await small.close();
+  }
+});
+
+test('/part: the parting client still sees its own last line in that room, then leaves', async () => {
+  // Regression: the worker dropped local membership at /part, before the coordinator had sequenced the
+  // client's own last line, so that line never reached its sender.
+  const parter = await LineClient.joined(server.port, 'parter');
+  const stayer = await LineClient.joined(server.port, 'stayer');
+  stayer.send('/join farewell');
+  await stayer.waitFor((line) => line === '[farewell] -- stayer joined');
+  parter.send('/join farewell');
+  await stayer.waitFor((line) => line === '[farewell] -- parter joined');
+  await parter.waitFor((line) => line === '[farewell] -- parter joined');
+  const from = parter.lines.length;
+  parter.socket.write('last words before leaving\n/part\n');
+  await stayer.waitFor((line) => line === '[farewell] -- parter left');
+  const left = await parter.waitFor((line) => line.startsWith('-- You left farewell.'), 5000, from);
+  assert.equal(left, '-- You left farewell. Your current room is lobby.');
+  const seen = parter.lines.slice(from);
+  assert.ok(seen.indexOf('[farewell] <parter> last words before leaving') !== -1, `own last line arrives: ${seen.join(' | ')}`);
+  assert.ok(seen.indexOf('[farewell] <parter> last words before leaving') < seen.indexOf(left), 'before the part is confirmed');
+  assert.ok(!seen.includes('[farewell] -- parter left'), 'but not its own part notice');
+  stayer.send('after the part');
+  await stayer.waitFor((line) => line === '[farewell] <stayer> after the part');
+  parter.send('/who farewell');
+  await parter.waitFor((line) => line.startsWith('-- farewell (1)'));
+  assert.ok(!parter.lines.includes('[farewell] <stayer> after the part'), 'nothing of the room after the part');
+  parter.close();
+  stayer.close();
 });

@@ -40,7 +40,7 @@ test('a Node TLS client chats with a plain TCP client', async () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   secure.end('/quit\n');
-  await plain.waitFor((line) => line === '[lobby] -- secure quit (quit)');
+  await plain.waitFor((line) => line === '[lobby] -- secure quit');
   plain.close();
 });
 

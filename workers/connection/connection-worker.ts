@@ -6,6 +6,7 @@ import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchedPort } from '../../src/batched-port.ts';
 import { exposeControl, wrapControl, type ConnectionWorkerControl, type SupervisorControl } from '../../src/control-api.ts';
+import { createLogger } from '../../src/log.ts';
 import { startThreadLoadGauge } from '../../src/thread-load.ts';
 import type {
   AcceptorToConnectionWorker,
@@ -39,8 +40,10 @@ const acceptorPort = new BatchedPort<ConnectionWorkerToAcceptor>(acceptor);
 const coordinator = new BatchedPort<WorkerOp>(coordinatorPort);
 const roomLineRun = new RoomLineRun(localRooms);
 const batcher = new WriteBatcher(() => roomLineRun.close());
+const log = createLogger(config, `worker-${workerId}`);
 const context: SessionContext = {
   config,
+  log,
   coordinator,
   supervisor: wrapControl<SupervisorControl>(supervisorPort),
   localRooms,

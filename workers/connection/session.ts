@@ -9,29 +9,20 @@
 // until the coordinator answers `left`: every line sequenced before it left, and every answer to what it
 // sent before, reaches it first.
 import { isUtf8 } from 'node:buffer';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { Remote } from 'comlink';
 import type { BatchedPort } from '../../src/batched-port.ts';
 import type { ServerConfig } from '../../src/config.ts';
+import type { Logger } from '../../src/log.ts';
 import type { ConnectionWorkerStats, SupervisorControl } from '../../src/control-api.ts';
 import { FloodGuard } from '../../src/protocol/flood-guard.ts';
 import { commandHelp, parseCommand, type Command } from '../../src/protocol/command-parser.ts';
 import { errorLine } from '../../src/protocol/errors.ts';
 import { LineFramer, type LineSink } from '../../src/protocol/line-framer.ts';
-import { defaultRoom, isValidNick, maxNickLength } from '../../src/protocol/names.ts';
-import {
-  actionLine,
-  chatLine,
-  currentRoomLine,
-  helloLine,
-  historyHeaderLine,
-  infoLine,
-  partedLine,
-  renamedLine,
-} from '../../src/protocol/server-lines.ts';
+import { defaultRoom, isValidNick, maxNickLength, nickKey } from '../../src/protocol/names.ts';
+import { currentRoomLine, helloLine, historyHeaderLine, infoLine, partedLine, renamedLine } from '../../src/protocol/server-lines.ts';
 import { statsLines } from '../../src/protocol/stats-lines.ts';
-import { sanitizeText } from '../../src/protocol/text.ts';
+import { sanitizeText, shortenReason } from '../../src/protocol/text.ts';
 import type { CoordinatorOp, WorkerOp } from '../../src/thread-messages.ts';
 import { ClientOutput, type OutputCounters } from './client-output.ts';
 import type { LocalRooms } from './local-rooms.ts';
@@ -52,6 +43,7 @@ export type SessionCounters = OutputCounters &
 
 export interface SessionContext {
   config: ServerConfig;
+  log: Logger;
   coordinator: BatchedPort<WorkerOp>;
   supervisor: Remote<SupervisorControl>;
   localRooms: LocalRooms<Session>;
@@ -74,6 +66,8 @@ const historyDefault = 10;
 
 export class Session implements LineSink {
   readonly connectionId: number;
+  /** The client's address, for per-address limits and logs. */
+  readonly address: string;
   readonly output: ClientOutput;
   readonly #context: SessionContext;
   readonly #framer: LineFramer;
@@ -92,6 +86,7 @@ export class Session implements LineSink {
 
   constructor(connectionId: number, socket: Socket, context: SessionContext) {
     this.connectionId = connectionId;
+    this.address = socket.remoteAddress ?? 'unknown';
     this.#context = context;
     this.#framer = new LineFramer(context.config.maxLineBytes);
     this.#floodGuard = new FloodGuard(context.config, performance.now());
@@ -106,11 +101,17 @@ export class Session implements LineSink {
     socket.on('data', (chunk: Buffer) => this.#receive(chunk));
     socket.on('error', () => {});
     socket.on('close', () => this.#closed());
-    this.#handshakeTimer = setTimeout(() => this.#timedOut(errorLine('HANDSHAKE_TIMEOUT', handshakeTimeoutMs / 1000)), handshakeTimeoutMs);
+    this.#handshakeTimer = setTimeout(
+      () => this.#guarded(() => this.#timedOut(errorLine('HANDSHAKE_TIMEOUT', handshakeTimeoutMs / 1000))),
+      handshakeTimeoutMs,
+    );
     if (idleTimeoutMs > 0) {
       // Idle means the client sent nothing: socket.setTimeout would also count our own writes, and a
       // silent client in a busy room would never time out.
-      this.#idleTimer = setTimeout(() => this.#timedOut(errorLine('IDLE_TIMEOUT', idleTimeoutMs / 1000)), idleTimeoutMs);
+      this.#idleTimer = setTimeout(
+        () => this.#guarded(() => this.#timedOut(errorLine('IDLE_TIMEOUT', idleTimeoutMs / 1000))),
+        idleTimeoutMs,
+      );
     }
     this.#write(greeting);
   }
@@ -161,18 +162,23 @@ export class Session implements LineSink {
     this.#write(errorLine('LINE_TOO_LONG', this.#context.config.maxLineBytes));
   }
 
+  /** An op from the coordinator for this connection; a bug it meets costs this connection, not the worker. */
   handleCoordinatorOp(op: CoordinatorOp): void {
     if (this.#phase === 'closed') return;
+    this.#guarded(() => this.#coordinatorOp(op));
+  }
+
+  #coordinatorOp(op: CoordinatorOp): void {
     switch (op.type) {
       case 'hello-result':
-        if (this.#phase === 'claiming') this.#helloResult(op.nick, op.accepted);
+        if (this.#phase === 'claiming') this.#helloResult(op.nick, op.accepted, op.heldBy);
         return;
       case 'left':
         this.#dropLocalMemberships();
         this.#phase = 'closed';
         return this.output.end(this.#lastLine, closeGraceMs);
       case 'rename-result':
-        if (!op.accepted) return this.#write(errorLine('NICK_TAKEN', op.nick));
+        if (!op.accepted) return this.#write(nickRefusal(op.nick, op.heldBy));
         this.#nick = op.nick;
         return this.#write(renamedLine(op.nick));
       case 'joined': {
@@ -184,12 +190,20 @@ export class Session implements LineSink {
         if (op.history.length > 0) this.#write(historyHeaderLine(op.room, op.history.length) + op.history.join(''));
         return;
       }
+      case 'parted':
+        // Only now: every line of the room sequenced before the part (this client's own last line
+        // included) has reached it. A re-join sent since then is answered by a `joined` after this.
+        this.#context.localRooms.remove(op.room, this);
+        return this.#write(partedLine(op.room, this.#currentRoom));
       case 'join-refused':
         this.#rooms = this.#rooms.filter((room) => room !== op.room);
         if (this.#currentRoom === op.room) this.#currentRoom = this.#rooms.at(-1);
-        return this.#write(errorLine('ROOM_LIMIT', op.room));
+        return this.#write(op.errorLine);
       case 'reply':
         return this.#write(op.text);
+      case 'oper-granted':
+        this.#isOperator = true;
+        return;
       case 'kicked':
         this.#context.counters.kicks++;
         return this.close(errorLine('KICKED', op.by, op.reason), `kicked by ${op.by}: ${op.reason}`);
@@ -200,13 +214,27 @@ export class Session implements LineSink {
 
   #receive(chunk: Buffer): void {
     this.#idleTimer?.refresh();
+    this.#guarded(() => this.#frame(chunk));
+  }
+
+  /**
+   * Runs one of this connection's handlers (input, a coordinator op, a timer). A bug met there costs this
+   * client its connection, never the whole worker and everyone else on it.
+   */
+  #guarded(handler: () => void): void {
     try {
-      this.#frame(chunk);
+      handler();
     } catch (error) {
-      // A bug met by one client's input costs that client its connection, never the whole worker.
-      console.error(`roomcast: internal error on connection ${this.connectionId}:`, error);
+      this.#context.log.error(
+        { err: error, connectionId: this.connectionId, address: this.address },
+        'internal error; closing the connection',
+      );
       this.#context.counters.internalErrors++;
-      this.close(errorLine('INTERNAL_ERROR'), 'server error');
+      try {
+        this.close(errorLine('INTERNAL_ERROR'), 'server error');
+      } catch {
+        this.output.socket.destroy();
+      }
     }
   }
 
@@ -258,10 +286,10 @@ export class Session implements LineSink {
 
   #claim(nick: string): void {
     this.#phase = 'claiming';
-    this.#context.coordinator.send({ type: 'hello', connectionId: this.connectionId, nick, room: defaultRoom });
+    this.#context.coordinator.send({ type: 'hello', connectionId: this.connectionId, nick, room: defaultRoom, address: this.address });
   }
 
-  #helloResult(nick: string, accepted: boolean): void {
+  #helloResult(nick: string, accepted: boolean, heldBy: string | undefined): void {
     if (accepted) {
       clearTimeout(this.#handshakeTimer);
       this.#phase = 'chatting';
@@ -270,7 +298,7 @@ export class Session implements LineSink {
       this.#currentRoom = defaultRoom;
       this.#write(helloLine(nick, defaultRoom));
     } else {
-      this.#write(errorLine('NICK_TAKEN', nick));
+      this.#write(nickRefusal(nick, heldBy));
       const seed = this.#seed;
       // The seed client cannot answer a question, so it gets the first free NICK_2, NICK_3, ...
       if (seed !== undefined && seed.attempt < maxSeedNickAttempts) {
@@ -295,9 +323,7 @@ export class Session implements LineSink {
         const room = this.#currentRoom;
         if (command.text.trim() === '') return;
         if (room === undefined) return this.#write(errorLine('NO_CURRENT_ROOM'));
-        const text = sanitizeText(command.text);
-        const line = command.kind === 'say' ? chatLine(room, this.#nick, text) : actionLine(room, this.#nick, text);
-        return coordinator.send({ type: 'say', room, line });
+        return coordinator.send({ type: 'say', connectionId, room, kind: command.kind, text: sanitizeText(command.text) });
       }
       case 'nick':
         if (command.nick === this.#nick) return this.#write(infoLine(`You are already ${this.#nick}.`));
@@ -312,11 +338,10 @@ export class Session implements LineSink {
         const room = command.room ?? this.#currentRoom;
         if (room === undefined) return this.#write(errorLine('NO_CURRENT_ROOM'));
         if (!this.#rooms.includes(room)) return this.#write(errorLine('NOT_IN_ROOM', room));
+        // Still a local member until the coordinator's `parted`: see there.
         this.#rooms = this.#rooms.filter((held) => held !== room);
-        this.#context.localRooms.remove(room, this);
-        coordinator.send({ type: 'part', connectionId, room });
         if (this.#currentRoom === room) this.#currentRoom = this.#rooms.at(-1);
-        return this.#write(partedLine(room, this.#currentRoom));
+        return coordinator.send({ type: 'part', connectionId, room });
       }
       case 'switch':
         if (!this.#rooms.includes(command.room)) return this.#write(errorLine('NOT_IN_ROOM', command.room));
@@ -336,27 +361,22 @@ export class Session implements LineSink {
         const count = Math.min(command.count ?? historyDefault, config.historySize);
         return coordinator.send({ type: 'history', connectionId, room, count });
       }
-      case 'quit': {
-        const reason = command.reason === undefined ? 'quit' : `quit: ${sanitizeText(command.reason)}`;
-        return this.close(infoLine('Bye.'), reason);
-      }
+      case 'quit':
+        return this.close(infoLine('Bye.'), command.reason === undefined ? '' : shortenReason(command.reason));
       case 'help':
         return this.#write(commandHelp.map((line) => infoLine(line)).join(''));
       case 'oper':
-        if (config.operatorPassword === undefined) return this.#write(errorLine('OPER_DISABLED'));
-        if (!samePassword(command.password, config.operatorPassword)) return this.#write(errorLine('OPER_FAILED'));
-        this.#isOperator = true;
-        return this.#write(infoLine('You are now an operator.'));
+        // Checked by the coordinator, which limits tries per connection and per address across workers.
+        return coordinator.send({ type: 'oper', connectionId, password: command.password });
       case 'kick':
-        if (!this.#isOperator) return this.#write(errorLine('NOT_OPERATOR'));
         return coordinator.send({
           type: 'kick',
           connectionId,
           nick: command.nick,
-          reason: sanitizeText(command.reason ?? 'no reason given'),
+          reason: shortenReason(command.reason ?? 'no reason given'),
         });
       case 'stats':
-        if (!this.#isOperator) return this.#write(errorLine('NOT_OPERATOR'));
+        if (!this.#isOperator) return this.#write(errorLine(config.operatorPassword === undefined ? 'OPER_DISABLED' : 'NOT_OPERATOR'));
         this.#context.supervisor.stats().then(
           (stats) => this.#write(statsLines(stats)),
           () => this.#write(infoLine('stats are unavailable right now')),
@@ -416,8 +436,9 @@ export class Session implements LineSink {
   }
 }
 
-/** Compares digests so the time taken does not reveal how much of the password was right. */
-function samePassword(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
+/** Why a nick was refused: taken outright, or too like one that is (see nickKey). */
+function nickRefusal(nick: string, heldBy: string | undefined): string {
+  return heldBy === undefined || heldBy.toLowerCase() === nick.toLowerCase() || nickKey(heldBy) !== nickKey(nick)
+    ? errorLine('NICK_TAKEN', nick)
+    : errorLine('NICK_LOOKALIKE', nick, heldBy);
 }

@@ -5,6 +5,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { BatchedPort } from '../../src/batched-port.ts';
 import { exposeControl, type CoordinatorControl } from '../../src/control-api.ts';
+import { createLogger } from '../../src/log.ts';
 import { startThreadLoadGauge } from '../../src/thread-load.ts';
 import type { CoordinatorData, CoordinatorOp, SupervisorToCoordinator, WorkerOp } from '../../src/thread-messages.ts';
 import { Coordinator } from './coordinator.ts';
@@ -13,7 +14,8 @@ const { config, controlPort } = workerData as CoordinatorData;
 const workerPorts = new Map<number, { port: MessagePort; outbox: BatchedPort<CoordinatorOp> }>();
 const drainedWorkers = new Set<number>();
 let barrierReleased = false;
-const coordinator = new Coordinator(config, (workerId, op) => workerPorts.get(workerId)?.outbox.send(op));
+const log = createLogger(config, 'coordinator');
+const coordinator = new Coordinator(config, (workerId, op) => workerPorts.get(workerId)?.outbox.send(op), log);
 
 function releaseBarrierIfComplete(): void {
   if (barrierReleased || drainedWorkers.size === 0) return;
@@ -38,7 +40,7 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
             coordinator.handle(workerId, op);
           } catch (error) {
             // A bug met by one op must not end every room on the server: report it and go on.
-            console.error(`roomcast: coordinator failed on a ${op.type} op from worker ${workerId}:`, error);
+            log.error({ err: error, op: op.type, workerId }, 'coordinator op failed; skipped');
           }
         }
       });

@@ -5,14 +5,25 @@
 // Ordering: every room line (chat, action, notice) passes through broadcast(), which numbers it and hands
 // it to each interested worker's FIFO port in that order. Workers deliver in arrival order, so all
 // members of a room, on any worker, see one sequence. A joiner's `joined` op (with history) is queued
-// to its worker before the join notice, so it gets every room line from its own notice on.
+// to its worker before the join notice, so it gets every room line from its own notice on; a leaver's
+// `parted` / `left` is queued before its own notice, so it gets every line sequenced before it left.
+//
+// Identity: workers name connections, never nicks. The sender of every room line and private message is
+// named here, from the nick this coordinator holds for the connection at the moment the line is
+// sequenced, so a rename in flight cannot put a line under a nick that was already given up.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerConfig } from '../../src/config.ts';
 import type { CoordinatorStats } from '../../src/control-api.ts';
+import type { Logger } from '../../src/log.ts';
 import type { ThreadLoad } from '../../src/thread-load.ts';
 import { errorLine } from '../../src/protocol/errors.ts';
 import { defaultRoom, nickKey } from '../../src/protocol/names.ts';
+import { TokenBucket } from '../../src/protocol/token-bucket.ts';
 import {
+  actionLine,
+  chatLine,
   historyHeaderLine,
+  historyLine,
   infoLine,
   joinedNotice,
   leftNotice,
@@ -23,12 +34,22 @@ import {
 } from '../../src/protocol/server-lines.ts';
 import type { CoordinatorOp, WorkerOp } from '../../src/thread-messages.ts';
 import { HistoryRing } from './history-ring.ts';
+import { operatorAttemptLimits, PasswordAttemptLimiter } from './password-attempt-limiter.ts';
 
 interface Member {
   connectionId: number;
   workerId: number;
   nick: string;
+  address: string;
   rooms: Set<Room>;
+  isOperator: boolean;
+  /** New rooms this member may still create (--room-creations-per-minute). */
+  roomCreations: TokenBucket;
+}
+
+interface HistoryEntry {
+  line: string;
+  sentAtMs: number;
 }
 
 interface Room {
@@ -37,7 +58,7 @@ interface Room {
   members: Map<number, Member>;
   /** How many members each worker has here: the room's lines go once to each of these workers. */
   membersPerWorker: Map<number, number>;
-  history: HistoryRing;
+  history: HistoryRing<HistoryEntry>;
 }
 
 export type SendToWorker = (workerId: number, op: CoordinatorOp) => void;
@@ -51,20 +72,26 @@ export class Coordinator {
   readonly #members = new Map<number, Member>();
   readonly #membersByNick = new Map<string, Member>();
   readonly #rooms = new Map<string, Room>();
+  readonly #log: Logger;
+  /** Wall-clock milliseconds: history times are shown to people, and limits are measured with it too. */
+  readonly #clock: () => number;
+  readonly #operatorAttempts = new PasswordAttemptLimiter(operatorAttemptLimits);
   #roomLines = 0;
   #forwards = 0;
 
-  constructor(config: ServerConfig, send: SendToWorker) {
+  constructor(config: ServerConfig, send: SendToWorker, log: Logger, clock: () => number = Date.now) {
     this.#config = config;
     this.#send = send;
+    this.#log = log;
+    this.#clock = clock;
   }
 
   handle(workerId: number, op: Exclude<WorkerOp, { type: 'drain' }>): void {
     switch (op.type) {
       case 'say':
-        return this.#sayInRoom(op.room, op.line);
+        return this.#withMember(op.connectionId, (member) => this.#say(member, op.room, op.kind, op.text));
       case 'hello':
-        return this.#hello(workerId, op.connectionId, op.nick, op.room);
+        return this.#hello(workerId, op.connectionId, op.nick, op.room, op.address);
       case 'join':
         return this.#withMember(op.connectionId, (member) => this.#join(member, op.room));
       case 'part':
@@ -85,6 +112,8 @@ export class Coordinator {
         return this.#withMember(op.connectionId, (member) => this.#leave(member, op.reason));
       case 'kick':
         return this.#withMember(op.connectionId, (member) => this.#kick(member, op.nick, op.reason));
+      case 'oper':
+        return this.#withMember(op.connectionId, (member) => this.#oper(member, op.password));
     }
   }
 
@@ -111,11 +140,21 @@ export class Coordinator {
     if (member !== undefined) action(member);
   }
 
-  #hello(workerId: number, connectionId: number, nick: string, room: string): void {
-    const accepted = !this.#membersByNick.has(nickKey(nick)) && !this.#members.has(connectionId);
-    this.#send(workerId, { type: 'hello-result', connectionId, nick, accepted });
+  #hello(workerId: number, connectionId: number, nick: string, room: string, address: string): void {
+    const holder = this.#membersByNick.get(nickKey(nick));
+    const accepted = holder === undefined && !this.#members.has(connectionId);
+    this.#send(workerId, { type: 'hello-result', connectionId, nick, accepted, heldBy: holder?.nick });
     if (!accepted) return;
-    const member: Member = { connectionId, workerId, nick, rooms: new Set() };
+    const { roomCreationsPerMinute } = this.#config;
+    const member: Member = {
+      connectionId,
+      workerId,
+      nick,
+      address,
+      rooms: new Set(),
+      isOperator: false,
+      roomCreations: new TokenBucket(roomCreationsPerMinute / 60, roomCreationsPerMinute, this.#clock()),
+    };
     this.#members.set(connectionId, member);
     this.#membersByNick.set(nickKey(nick), member);
     this.#join(member, room);
@@ -124,8 +163,9 @@ export class Coordinator {
   #join(member: Member, roomName: string): void {
     let room = this.#rooms.get(roomName);
     if (room === undefined) {
-      if (this.#rooms.size >= this.#config.maxRooms && roomName !== defaultRoom) {
-        this.#send(member.workerId, { type: 'join-refused', connectionId: member.connectionId, room: roomName });
+      const refusal = this.#roomCreationRefusal(member, roomName);
+      if (refusal !== undefined) {
+        this.#send(member.workerId, { type: 'join-refused', connectionId: member.connectionId, room: roomName, errorLine: refusal });
         return;
       }
       room = this.#createRoom(roomName);
@@ -134,13 +174,25 @@ export class Coordinator {
     room.members.set(member.connectionId, member);
     room.membersPerWorker.set(member.workerId, (room.membersPerWorker.get(member.workerId) ?? 0) + 1);
     member.rooms.add(room);
-    const history = room.history.last(this.#config.historyOnJoin);
+    const history = this.#replay(room, this.#config.historyOnJoin);
     this.#send(member.workerId, { type: 'joined', connectionId: member.connectionId, room: room.name, history });
     this.#broadcast(room, joinedNotice(room.name, member.nick));
   }
 
+  /** Why `member` may not create `roomName` now (an error line), or undefined if it may. The lobby always may. */
+  #roomCreationRefusal(member: Member, roomName: string): string | undefined {
+    if (roomName === defaultRoom) return undefined;
+    if (this.#rooms.size >= this.#config.maxRooms) return errorLine('ROOM_LIMIT', roomName);
+    if (!member.roomCreations.tryTake(1, this.#clock())) {
+      return errorLine('ROOM_CREATION_LIMIT', roomName, this.#config.roomCreationsPerMinute);
+    }
+    return undefined;
+  }
+
   #part(member: Member, roomName: string): void {
     const room = this.#rooms.get(roomName);
+    // `parted` first: the leaver gets every line sequenced before it left, but not its own notice.
+    this.#send(member.workerId, { type: 'parted', connectionId: member.connectionId, room: roomName });
     if (room === undefined || !room.members.has(member.connectionId)) return;
     this.#removeFromRoom(member, room);
     this.#broadcast(room, leftNotice(room.name, member.nick));
@@ -158,7 +210,7 @@ export class Coordinator {
   #rename(member: Member, nick: string): void {
     const holder = this.#membersByNick.get(nickKey(nick));
     const accepted = holder === undefined || holder === member;
-    this.#send(member.workerId, { type: 'rename-result', connectionId: member.connectionId, nick, accepted });
+    this.#send(member.workerId, { type: 'rename-result', connectionId: member.connectionId, nick, accepted, heldBy: holder?.nick });
     if (!accepted) return;
     const previous = member.nick;
     this.#membersByNick.delete(nickKey(previous));
@@ -177,25 +229,61 @@ export class Coordinator {
     this.#reply(sender.workerId, sender.connectionId, privateEchoLine(recipient.nick, sender.nick, text));
   }
 
-  /** The kicking operator was checked by its worker; the target's worker closes the connection. */
+  /** Operators may kick anyone but themselves and other operators; the target's worker closes the connection. */
   #kick(operator: Member, nick: string, reason: string): void {
+    const refuse = (line: string) => this.#reply(operator.workerId, operator.connectionId, line);
+    if (!operator.isOperator) return refuse(errorLine(this.#config.operatorPassword === undefined ? 'OPER_DISABLED' : 'NOT_OPERATOR'));
     const target = this.#membersByNick.get(nickKey(nick));
-    if (target === undefined) {
-      this.#reply(operator.workerId, operator.connectionId, errorLine('NO_SUCH_NICK', nick));
-      return;
-    }
+    if (target === undefined) return refuse(errorLine('NO_SUCH_NICK', nick));
+    if (target === operator) return refuse(errorLine('KICK_SELF'));
+    if (target.isOperator) return refuse(errorLine('KICK_OPERATOR', target.nick));
+    this.#log.warn(
+      { operator: operator.nick, operatorAddress: operator.address, target: target.nick, targetAddress: target.address, reason },
+      'kick',
+    );
     this.#send(target.workerId, { type: 'kicked', connectionId: target.connectionId, by: operator.nick, reason });
     this.#reply(operator.workerId, operator.connectionId, infoLine(`${target.nick} was kicked: ${reason}`));
   }
 
-  #sayInRoom(roomName: string, line: string): void {
+  /**
+   * Checks an operator password, at most a few times a minute per connection and per address (see
+   * PasswordAttemptLimiter); a try past that is refused unchecked. Every try is logged with its address.
+   */
+  #oper(member: Member, password: string): void {
+    const { operatorPassword } = this.#config;
+    const answer = (line: string) => this.#reply(member.workerId, member.connectionId, line);
+    if (operatorPassword === undefined) return answer(errorLine('OPER_DISABLED'));
+    const attempt = { nick: member.nick, address: member.address, connectionId: member.connectionId };
+    if (member.isOperator) return answer(infoLine('You are already an operator.'));
+    const keys = [`connection ${member.connectionId}`, `address ${member.address}`];
+    const now = this.#clock();
+    const retryAfterMs = this.#operatorAttempts.retryAfterMs(keys, now);
+    if (retryAfterMs > 0) {
+      this.#log.warn({ ...attempt, retryAfterMs }, 'operator login refused unchecked: locked out');
+      return answer(errorLine('OPER_LOCKED', Math.ceil(retryAfterMs / 1000)));
+    }
+    if (!samePassword(password, operatorPassword)) {
+      this.#operatorAttempts.failed(keys, now);
+      this.#log.warn(attempt, 'operator login failed: wrong password');
+      return answer(errorLine('OPER_FAILED'));
+    }
+    this.#operatorAttempts.succeeded(keys);
+    member.isOperator = true;
+    this.#log.info(attempt, 'operator login');
+    this.#send(member.workerId, { type: 'oper-granted', connectionId: member.connectionId });
+    answer(infoLine('You are now an operator.'));
+  }
+
+  /** A line in a room the sender is in, under the nick the sender holds now. */
+  #say(member: Member, roomName: string, kind: 'say' | 'me', text: string): void {
     const room = this.#rooms.get(roomName);
-    if (room !== undefined) this.#broadcast(room, line);
+    if (room === undefined || !room.members.has(member.connectionId)) return;
+    this.#broadcast(room, kind === 'say' ? chatLine(room.name, member.nick, text) : actionLine(room.name, member.nick, text));
   }
 
   #broadcast(room: Room, line: string): void {
     room.sequence++;
-    room.history.push(line);
+    room.history.push({ line, sentAtMs: this.#clock() }, Buffer.byteLength(line));
     this.#roomLines++;
     const deliver: CoordinatorOp = { type: 'deliver', room: room.name, line };
     for (const workerId of room.membersPerWorker.keys()) {
@@ -210,7 +298,7 @@ export class Coordinator {
       sequence: 0,
       members: new Map(),
       membersPerWorker: new Map(),
-      history: new HistoryRing(this.#config.historySize, this.#config.historyMaxChars),
+      history: new HistoryRing(this.#config.historySize, this.#config.historyMaxBytes),
     };
     this.#rooms.set(name, room);
     return room;
@@ -246,7 +334,19 @@ export class Coordinator {
   }
 
   #historyLines(roomName: string, count: number): string {
-    const lines = this.#rooms.get(roomName)?.history.last(count) ?? [];
+    const room = this.#rooms.get(roomName);
+    const lines = room === undefined ? [] : this.#replay(room, count);
     return historyHeaderLine(roomName, lines.length) + lines.join('');
   }
+
+  /** The room's last `count` lines as replayed history: marked, with the time each was sent. */
+  #replay(room: Room, count: number): string[] {
+    return room.history.last(count).map((entry) => historyLine(entry.sentAtMs, entry.line));
+  }
+}
+
+/** Compares digests so the time taken does not reveal how much of the password was right. */
+function samePassword(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
 }

@@ -1,46 +1,47 @@
-// The last lines of a room, at most `capacity` of them and at most `maxChars` characters in all, so a
-// room's history costs bounded memory however long its lines are. A fixed array used as a ring:
+// The last entries of a room, at most `capacity` of them and at most `maxBytes` bytes in all, so a room's
+// history costs bounded memory however long its lines are. A fixed array used as a ring:
 //
-//   lines: [ l4 | l5 | l2 | l3 ]      capacity 4, count 4
-//                   ^ next: the oldest line, overwritten by the next push
+//   entries: [ e4 | e5 | e2 | e3 ]      capacity 4, count 4
+//                     ^ next: the oldest entry, overwritten by the next push
 //
-// A push that would pass maxChars first drops the oldest lines until it fits.
-export class HistoryRing {
-  readonly #lines: (string | undefined)[];
-  readonly #maxChars: number;
+// A push that would pass maxBytes first drops the oldest entries until it fits. The caller says what an
+// entry weighs (its UTF-8 bytes), so the bound is in bytes actually held, not in UTF-16 characters.
+export class HistoryRing<Entry> {
+  readonly #entries: ({ entry: Entry; bytes: number } | undefined)[];
+  readonly #maxBytes: number;
   #next = 0;
   #count = 0;
-  #chars = 0;
+  #bytes = 0;
 
-  constructor(capacity: number, maxChars = Number.POSITIVE_INFINITY) {
-    this.#lines = new Array<string | undefined>(capacity);
-    this.#maxChars = maxChars;
+  constructor(capacity: number, maxBytes = Number.POSITIVE_INFINITY) {
+    this.#entries = new Array(capacity);
+    this.#maxBytes = maxBytes;
   }
 
-  push(line: string): void {
-    const capacity = this.#lines.length;
-    if (capacity === 0 || line.length > this.#maxChars) return;
-    while (this.#count > 0 && (this.#count === capacity || this.#chars + line.length > this.#maxChars)) this.#dropOldest();
-    this.#lines[this.#next] = line;
+  push(entry: Entry, bytes: number): void {
+    const capacity = this.#entries.length;
+    if (capacity === 0 || bytes > this.#maxBytes) return;
+    while (this.#count > 0 && (this.#count === capacity || this.#bytes + bytes > this.#maxBytes)) this.#dropOldest();
+    this.#entries[this.#next] = { entry, bytes };
     this.#next = (this.#next + 1) % capacity;
     this.#count++;
-    this.#chars += line.length;
+    this.#bytes += bytes;
   }
 
-  /** The newest `wanted` lines (fewer if there are fewer), oldest first. */
-  last(wanted: number): string[] {
+  /** The newest `wanted` entries (fewer if there are fewer), oldest first. */
+  last(wanted: number): Entry[] {
     const take = Math.min(Math.max(wanted, 0), this.#count);
-    const result = new Array<string>(take);
-    const capacity = this.#lines.length;
-    for (let i = 0; i < take; i++) result[i] = this.#lines[(this.#next - take + i + capacity) % capacity]!;
+    const result = new Array<Entry>(take);
+    const capacity = this.#entries.length;
+    for (let i = 0; i < take; i++) result[i] = this.#entries[(this.#next - take + i + capacity) % capacity]!.entry;
     return result;
   }
 
   #dropOldest(): void {
-    const capacity = this.#lines.length;
+    const capacity = this.#entries.length;
     const oldest = (this.#next - this.#count + capacity) % capacity;
-    this.#chars -= this.#lines[oldest]!.length;
-    this.#lines[oldest] = undefined;
+    this.#bytes -= this.#entries[oldest]!.bytes;
+    this.#entries[oldest] = undefined;
     this.#count--;
   }
 }
