@@ -40,6 +40,18 @@ export interface ServerConfig {
   logFormat: LogFormat;
   /** Lets tests crash a worker through the in-process control plane; never settable from the CLI. */
   testHooks: boolean;
+  /** Faults a test injects into connection workers; honoured only with testHooks, never from the CLI. */
+  workerFaultsForTest: WorkerFaultsForTest | undefined;
+}
+
+/** Makes the workers of one slot misbehave, to test how the supervisor copes. */
+export interface WorkerFaultsForTest {
+  /** The worker slot (0 to workers - 1) that misbehaves. */
+  slot: number;
+  /** Which of the slot's workers (1 is its first, 2 the first replacement...) throw while starting. */
+  failToStart: number[];
+  /** Which of the slot's workers throw on the first socket they are handed, before adopting it. */
+  dieOnFirstSocket: number[];
 }
 
 /** Room for the process's own descriptors (listeners, thread plumbing, files) under the fd limit. */
@@ -82,6 +94,7 @@ export const defaultConfig: ServerConfig = {
   logLevel: 'info',
   logFormat: process.stdout.isTTY ? 'pretty' : 'json',
   testHooks: false,
+  workerFaultsForTest: undefined,
 };
 
 function integer(min: number, max: number) {

@@ -54,6 +54,9 @@ export type CoordinatorOp =
 /** workerData of a connection worker. */
 export interface ConnectionWorkerData {
   workerId: number;
+  /** Which supervisor slot runs this worker, and how many workers that slot has started (1 for the first). */
+  slot: number;
+  generation: number;
   config: ServerConfig;
   coordinatorPort: MessagePort;
   /** This worker answers the supervisor's control calls here. */

@@ -43,6 +43,8 @@ export class Supervisor {
   readonly #coordinatorControl: Remote<CoordinatorControl>;
   readonly #slots: ConnectionWorkerSlot[] = [];
   readonly #ledger = new ConnectionLedger();
+  /** How many workers each slot has started. */
+  readonly #generations: number[] = [];
   #nextWorkerId = 1;
   #nextConnectionId = 1;
   #accepted = 0;
@@ -62,7 +64,7 @@ export class Supervisor {
       process.exit(1);
     });
     this.#coordinatorControl = wrapControl<CoordinatorControl>(control.port1);
-    for (let index = 0; index < config.workers; index++) this.#slots.push(this.#spawnConnectionWorker());
+    for (let index = 0; index < config.workers; index++) this.#slots.push(this.#spawnConnectionWorker(index));
   }
 
   get perIpLimit(): number {
@@ -132,13 +134,16 @@ export class Supervisor {
     await Promise.all([...this.#slots.map((slot) => slot.worker.terminate()), this.#coordinator.terminate()]);
   }
 
-  #spawnConnectionWorker(): ConnectionWorkerSlot {
+  #spawnConnectionWorker(slotIndex: number): ConnectionWorkerSlot {
     const workerId = this.#nextWorkerId++;
+    const generation = (this.#generations[slotIndex] = (this.#generations[slotIndex] ?? 0) + 1);
     const toCoordinator = new MessageChannel();
     const control = new MessageChannel();
     const toSupervisor = new MessageChannel();
     const data: ConnectionWorkerData = {
       workerId,
+      slot: slotIndex,
+      generation,
       config: this.#config,
       coordinatorPort: toCoordinator.port2,
       controlPort: control.port2,
@@ -177,7 +182,8 @@ export class Supervisor {
     console.error(`roomcast: connection worker ${slot.workerId} exited; starting a replacement`);
     setTimeout(() => {
       if (this.#stopping) return;
-      this.#slots[this.#slots.indexOf(slot)] = this.#spawnConnectionWorker();
+      const index = this.#slots.indexOf(slot);
+      this.#slots[index] = this.#spawnConnectionWorker(index);
     }, restartDelayMs);
   }
 }
