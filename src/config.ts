@@ -21,9 +21,15 @@ export interface ServerConfig {
   /** Per-connection flood limits; 0 turns a limit off. */
   floodMessagesPerSecond: number;
   floodBytesPerSecond: number;
-  /** Concurrent connections for the whole server and from one IP address; 0 means no limit. */
+  /**
+   * Concurrent connections for the whole server and from one address; 0 means no limit. Per-address
+   * limits count an IPv6 /64 as one address (src/acceptor/address-key.ts).
+   */
   maxConnections: number;
   maxConnectionsPerIp: number;
+  /** New connections one address may open per second, and at once; 0 per second means no limit. */
+  maxConnectsPerIpPerSecond: number;
+  connectBurstPerIp: number;
   handshakeTimeoutMs: number;
   /** Close connections silent for this long; 0 never does (TCP keepalive still finds dead peers). */
   idleTimeoutMs: number;
@@ -82,6 +88,8 @@ export const defaultConfig: ServerConfig = {
   floodBytesPerSecond: 64 * 1024,
   maxConnections: Math.max(100, (openFileLimit() ?? 10_000) - reservedDescriptors),
   maxConnectionsPerIp: 1000,
+  maxConnectsPerIpPerSecond: 10,
+  connectBurstPerIp: 30,
   handshakeTimeoutMs: 30_000,
   idleTimeoutMs: 0,
   keepAliveMs: 60_000,
@@ -149,10 +157,17 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     )
     .option(
       '--max-connections-per-ip <n>',
-      'concurrent connections from one address (0: no limit)',
+      'concurrent connections from one address, an IPv6 /64 counting as one (0: no limit)',
       integer(0, 10_000_000),
       d.maxConnectionsPerIp,
     )
+    .option(
+      '--max-connects-per-ip-per-second <n>',
+      'new connections one address may open per second (0: no limit)',
+      integer(0, 1_000_000),
+      d.maxConnectsPerIpPerSecond,
+    )
+    .option('--connect-burst-per-ip <n>', 'new connections one address may open at once', integer(1, 1_000_000), d.connectBurstPerIp)
     .option(
       '--handshake-timeout-ms <ms>',
       'close connections that choose no nickname in this time',

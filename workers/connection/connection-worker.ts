@@ -70,6 +70,7 @@ acceptor.on('message', ({ connectionId, socket, tls }: AcceptorToConnectionWorke
   const session = new Session(connectionId, stream, context);
   sessions.set(connectionId, session);
   session.start();
+  acceptorPort.send({ type: 'socket-adopted', connectionId });
 });
 
 let drained: (() => void) | undefined;
@@ -119,3 +120,4 @@ const control: ConnectionWorkerControl = {
   },
 };
 exposeControl(control, controlPort);
+acceptorPort.send({ type: 'worker-ready' });
