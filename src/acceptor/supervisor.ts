@@ -110,7 +110,6 @@ export class Supervisor {
     this.#coordinator.on('error', (error) => {
       // Without the coordinator no room works and its state cannot be rebuilt: stop loudly.
       log.fatal({ err: error }, 'the coordinator thread failed; exiting');
-      log.flush();
       process.exit(1);
     });
     this.#coordinatorControl = wrapControl<CoordinatorControl>(control.port1);
