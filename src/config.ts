@@ -117,7 +117,7 @@ function integer(min: number, max: number) {
 
 const day = 86_400_000;
 
-/** Parses `npm start -- ...` arguments; prints usage and exits non-zero on a bad flag. */
+/** Parses `npm start -- ...` arguments; on a bad flag prints one error line and a pointer to --help, and exits non-zero. */
 export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const d = defaultConfig;
   const program = new Command('roomcast')
@@ -188,7 +188,8 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
         .choices(['json', 'pretty'])
         .default(d.logFormat),
     )
-    .showHelpAfterError()
+    // One line says what is wrong; the usage is a flag away rather than a screenful under the error.
+    .showHelpAfterError('Run with --help for the list of flags (npm start -- --help).')
     .allowExcessArguments(false)
     .parse(argv, { from: 'user' });
   const { tlsCert, tlsKey, ...options } = program.opts<
