@@ -1,11 +1,12 @@
 // A storm of refused connections: each refused socket is closed as soon as its one line is flushed, so
-// the storm does not pile up open descriptors in the server (which could starve real clients of them),
-// and a normal client still gets in.
+// the storm does not pile up open descriptors in the server (which could starve real clients of them)
+// nor flood its log, and a normal client still gets in.
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { ChatPeer } from '../helpers/chat-peer.ts';
+import { parseLogOutput } from '../helpers/log-capture.ts';
 import { spawnServer, type ServerProcess } from '../helpers/test-server.ts';
 
 const refused = 3000;
@@ -18,6 +19,9 @@ before(async () => {
   server = await spawnServer(['--workers', '1', '--max-connections-per-ip', '1']);
 });
 after(() => server.stop());
+
+/** As src/acceptor/acceptor.ts samples them. */
+const refusalsLoggedPerSecond = 5;
 
 const openFds = async (pid: number) => (await readdir(`/proc/${pid}/fd`)).length;
 
@@ -50,6 +54,7 @@ test(`${refused} refused connections do not pile up descriptors, and a normal cl
       await new Promise((resolve) => setImmediate(resolve));
     }
   })();
+  const stormStartedAt = performance.now();
   let next = 0;
   let withLine = 0;
   await Promise.all(
@@ -58,10 +63,14 @@ test(`${refused} refused connections do not pile up descriptors, and a normal cl
     }),
   );
   storming = false;
+  const stormWindows = Math.ceil((performance.now() - stormStartedAt) / 1000) + 1;
   await sampling;
   t.diagnostic(`fds: baseline ${baseline}, peak ${peak}; ${withLine} of ${refused} refusals carried their line`);
   assert.ok(peak - baseline <= allowedRiseInFds, `open fds rose by ${peak - baseline}, more than ${allowedRiseInFds}`);
   assert.ok(withLine > 0, 'refusals carry their line');
+  // Refusals are logged whole only a few a second (the rest are counted), so a storm cannot flood the log.
+  const loggedWhole = parseLogOutput(server.output()).filter((record) => record.msg === 'connection refused').length;
+  assert.ok(loggedWhole >= 1 && loggedWhole <= refusalsLoggedPerSecond * stormWindows, `${loggedWhole} refusals logged whole`);
 
   // Linux routes all of 127/8 to lo: another source address is another client as far as the cap goes.
   const newcomer = await ChatPeer.join(server.port, 'newcomer', '127.0.0.2');
