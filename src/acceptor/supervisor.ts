@@ -208,6 +208,8 @@ export class Supervisor {
     this.#stopping = true;
     for (const timer of this.#restartTimers) clearTimeout(timer);
     this.#restartTimers.clear();
+    // A starting worker holds no connection, but the coordinator's drain barrier would wait for it: end it.
+    await Promise.all(this.#slots.filter((slot) => slot.state === 'starting').map((slot) => slot.worker.terminate()));
     const ready = this.#slots.filter((slot) => slot.state === 'ready');
     await Promise.all(ready.map((slot) => Promise.race([slot.control.shutdown(noticeLine), slot.exited])));
     await Promise.all([...this.#slots.map((slot) => slot.worker.terminate()), this.#coordinator.terminate()]);
@@ -265,6 +267,7 @@ export class Supervisor {
   }
 
   #onWorkerReady(slot: ConnectionWorkerSlot): void {
+    if (slot.state !== 'starting') return; // terminated by stop() while its ready message was on the way
     slot.state = 'ready';
     slot.readyAtMs = performance.now();
     const { index, workerId, generation } = slot;
@@ -300,6 +303,7 @@ export class Supervisor {
     const timer = setTimeout(() => {
       this.#restartTimers.delete(timer);
       this.#slots[index] = this.#spawnConnectionWorker(index, generation + 1);
+      this.#log.debug({ slot: index, workerId: this.#slots[index].workerId, generation: generation + 1 }, 'connection worker starting');
     }, restartInMs);
     this.#restartTimers.add(timer);
   }

@@ -5,13 +5,7 @@ import { test } from 'node:test';
 import { captureLog } from '../helpers/log-capture.ts';
 import { LineClient } from '../helpers/line-client.ts';
 import { startTestServer } from '../helpers/test-server.ts';
-
-/** `promise`, or a rejection naming `what` after timeoutMs. */
-async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const timedOut = new Promise<never>((_, reject) => timeout.addEventListener('abort', () => reject(new Error(`${what} never came`))));
-  return Promise.race([promise, timedOut]);
-}
+import { within } from '../helpers/wait-until.ts';
 
 test('stats asked while a worker is dying answer with the workers still alive', async (t) => {
   const server = await startTestServer({ workers: 2, testHooks: true }, captureLog().log);

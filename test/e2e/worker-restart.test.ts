@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { captureLog, type LogRecord } from '../helpers/log-capture.ts';
 import { LineClient } from '../helpers/line-client.ts';
 import { startTestServer } from '../helpers/test-server.ts';
-import { waitUntil } from '../helpers/wait-until.ts';
+import { waitUntil, within } from '../helpers/wait-until.ts';
 
 const isReady = (slot: number, generation: number) => (record: LogRecord) =>
   record.msg === 'connection worker ready' && record.slot === slot && record.generation === generation;
@@ -85,4 +85,20 @@ test('a server none of whose workers can start fails to start, with the reason',
     /no connection worker could start: .*failed to start \(test hook\)/,
   );
   // Nothing is left listening or running: were a thread left, this test file would never end.
+});
+
+test('the server closes promptly while a replacement worker is still starting', async () => {
+  const { log, records } = captureLog();
+  const server = await startTestServer(
+    { workers: 2, testHooks: true, workerFaultsForTest: { slot: 0, failToStart: [1], dieOnFirstSocket: [] } },
+    log,
+  );
+  await waitUntil(
+    () => records.some((record) => record.msg === 'connection worker starting' && record.generation === 2),
+    5000,
+    'the replacement to be starting',
+  );
+  // The coordinator's shutdown barrier waits for every worker attached to it: the starting one must not
+  // hold it up.
+  await within(server.close(), 3000, 'the end of close()');
 });
