@@ -120,4 +120,5 @@ const control: ConnectionWorkerControl = {
   },
 };
 exposeControl(control, controlPort);
+// Last: everything above is wired, so the acceptor may hand sockets over from now on.
 acceptorPort.send({ type: 'worker-ready' });
