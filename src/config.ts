@@ -23,9 +23,15 @@ export interface ServerConfig {
   /** Per-connection flood limits; 0 turns a limit off. */
   floodMessagesPerSecond: number;
   floodBytesPerSecond: number;
-  /** Concurrent connections for the whole server and from one IP address; 0 means no limit. */
+  /**
+   * Concurrent connections for the whole server and from one address; 0 means no limit. Per-address
+   * limits count an IPv6 /64 as one address (src/acceptor/address-key.ts).
+   */
   maxConnections: number;
   maxConnectionsPerIp: number;
+  /** New connections one address may open per second, and at once; 0 per second means no limit. */
+  maxConnectsPerIpPerSecond: number;
+  connectBurstPerIp: number;
   handshakeTimeoutMs: number;
   /** Close connections silent for this long; 0 never does (TCP keepalive still finds dead peers). */
   idleTimeoutMs: number;
@@ -45,6 +51,18 @@ export interface ServerConfig {
   logFormat: LogFormat;
   /** Lets tests crash a worker through the in-process control plane; never settable from the CLI. */
   testHooks: boolean;
+  /** Faults a test injects into connection workers; honoured only with testHooks, never from the CLI. */
+  workerFaultsForTest: WorkerFaultsForTest | undefined;
+}
+
+/** Makes the workers of one slot misbehave, to test how the supervisor copes. */
+export interface WorkerFaultsForTest {
+  /** The worker slot (0 to workers - 1) that misbehaves. */
+  slot: number;
+  /** Which of the slot's workers (1 is its first, 2 the first replacement...) throw while starting. */
+  failToStart: number[];
+  /** Which of the slot's workers throw on the first socket they are handed, before adopting it. */
+  dieOnFirstSocket: number[];
 }
 
 /** Room for the process's own descriptors (listeners, thread plumbing, files) under the fd limit. */
@@ -76,6 +94,8 @@ export const defaultConfig: ServerConfig = {
   floodBytesPerSecond: 64 * 1024,
   maxConnections: Math.max(100, (openFileLimit() ?? 10_000) - reservedDescriptors),
   maxConnectionsPerIp: 1000,
+  maxConnectsPerIpPerSecond: 10,
+  connectBurstPerIp: 30,
   handshakeTimeoutMs: 30_000,
   idleTimeoutMs: 0,
   keepAliveMs: 60_000,
@@ -88,6 +108,7 @@ export const defaultConfig: ServerConfig = {
   logLevel: 'info',
   logFormat: process.stdout.isTTY ? 'pretty' : 'json',
   testHooks: false,
+  workerFaultsForTest: undefined,
 };
 
 function integer(min: number, max: number) {
@@ -102,7 +123,7 @@ function integer(min: number, max: number) {
 
 const day = 86_400_000;
 
-/** Parses `npm start -- ...` arguments; prints usage and exits non-zero on a bad flag. */
+/** Parses `npm start -- ...` arguments; on a bad flag prints one error line and a pointer to --help, and exits non-zero. */
 export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const d = defaultConfig;
   const program = new Command('roomcast')
@@ -148,10 +169,17 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     )
     .option(
       '--max-connections-per-ip <n>',
-      'concurrent connections from one address (0: no limit)',
+      'concurrent connections from one address, an IPv6 /64 counting as one (0: no limit)',
       integer(0, 10_000_000),
       d.maxConnectionsPerIp,
     )
+    .option(
+      '--max-connects-per-ip-per-second <n>',
+      'new connections one address may open per second (0: no limit)',
+      integer(0, 1_000_000),
+      d.maxConnectsPerIpPerSecond,
+    )
+    .option('--connect-burst-per-ip <n>', 'new connections one address may open at once', integer(1, 1_000_000), d.connectBurstPerIp)
     .option(
       '--handshake-timeout-ms <ms>',
       'close connections that choose no nickname in this time',
@@ -172,7 +200,8 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
         .choices(['json', 'pretty'])
         .default(d.logFormat),
     )
-    .showHelpAfterError()
+    // One line says what is wrong; the usage is a flag away rather than a screenful under the error.
+    .showHelpAfterError('Run with --help for the list of flags (npm start -- --help).')
     .allowExcessArguments(false)
     .parse(argv, { from: 'user' });
   const { tlsCert, tlsKey, operatorPasswordFile, ...options } = program.opts<

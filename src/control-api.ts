@@ -36,6 +36,7 @@ export interface ConnectionWorkerControl {
 
 export interface ServerStats {
   coordinator: CoordinatorStats;
+  /** The ready workers that answered in time. */
   workers: ConnectionWorkerStats[];
   acceptor: AcceptorStats;
 }
@@ -43,9 +44,17 @@ export interface ServerStats {
 export interface AcceptorStats {
   liveConnections: number;
   accepted: number;
+  /** Refused because no connection worker was ready (SERVER_UNAVAILABLE). */
+  refusedUnavailable: number;
   refusedServerFull: number;
+  /** Refused by the per-address connect rate (CONNECTING_TOO_FAST). */
+  refusedTooFast: number;
   refusedPerIpLimit: number;
+  /** Connection workers ready to be handed sockets (the others are starting or restarting). */
+  workersReady: number;
   workerRestarts: number;
+  /** Sockets handed to a worker that died before acknowledging them: their clients saw only a close. */
+  failedHandoffs: number;
 }
 
 /** What a connection worker may ask of the supervisor. */

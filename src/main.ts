@@ -1,4 +1,5 @@
-// `npm start -- [flags]`: run a roomcast server until SIGINT or SIGTERM.
+// `npm start -- [flags]`: run a roomcast server until SIGINT or SIGTERM. Started through bin/roomcast.js,
+// which checks the Node version first (this file needs Node 26 to run TypeScript at all).
 import { parseServerArgs } from './config.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './server.ts';
@@ -6,8 +7,16 @@ import { statsLogLine } from './stats-log-line.ts';
 
 const config = parseServerArgs(process.argv.slice(2));
 const log = createLogger(config, 'acceptor');
-const server = await startServer(config).catch((error: Error) => {
-  console.error(`roomcast: cannot start: ${error.message}`);
+
+// Every promise here is handled where it is made; should one still reject unobserved, say so and stop
+// rather than run on in an unknown state. (pino writes out what it buffers when the process exits.)
+process.on('unhandledRejection', (reason) => {
+  log.fatal({ err: reason }, 'roomcast: unhandled promise rejection; exiting with status 1');
+  process.exit(1);
+});
+
+const server = await startServer(config, log).catch((error: Error) => {
+  log.fatal({ err: error }, `roomcast: cannot start: ${error.message}`);
   process.exit(1);
 });
 const { address, port } = server.address;
@@ -18,7 +27,20 @@ log.info(
 );
 
 if (config.statsIntervalMs > 0) {
-  setInterval(async () => console.log(statsLogLine(await server.stats())), config.statsIntervalMs).unref();
+  // The record's message is the `stats: key=value ...` line that tools read (test/helpers/stats-line.ts).
+  // One request at a time: stats wait up to a few seconds for a hung thread, longer than the interval may be.
+  let asking = false;
+  setInterval(() => {
+    if (asking) return;
+    asking = true;
+    server
+      .stats()
+      .then(
+        (stats) => log.info(statsLogLine(stats)),
+        (error: unknown) => log.error({ err: error }, 'roomcast: stats failed'),
+      )
+      .finally(() => (asking = false));
+  }, config.statsIntervalMs).unref();
 }
 
 let stopping = false;
@@ -26,15 +48,24 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    console.log(`roomcast: ${signal} received; delivering what was accepted, then closing every connection`);
+    log.info({ signal }, `roomcast: ${signal} received; delivering what was accepted, then closing every connection`);
     const deadline = setTimeout(() => {
-      console.error(`roomcast: shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting anyway`);
-      process.exit(0);
+      log.error(
+        { shutdownTimeoutMs: config.shutdownTimeoutMs },
+        `roomcast: shutdown took longer than ${config.shutdownTimeoutMs} ms; exiting with status 1`,
+      );
+      process.exit(1);
     }, config.shutdownTimeoutMs);
-    server.close().then(() => {
-      clearTimeout(deadline);
-      console.log('roomcast: stopped');
-      process.exit(0);
-    });
+    server.close().then(
+      () => {
+        clearTimeout(deadline);
+        log.info('roomcast: stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        log.error({ err: error }, 'roomcast: shutdown failed; exiting with status 1');
+        process.exit(1);
+      },
+    );
   });
 }

@@ -7,12 +7,14 @@ import { listen } from './acceptor/acceptor.ts';
 import { Supervisor } from './acceptor/supervisor.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerStats } from './control-api.ts';
+import { createLogger, type Logger } from './log.ts';
 import { errorLine } from './protocol/errors.ts';
 
 export interface RunningServer {
   readonly address: AddressInfo;
   /** The TLS listener's address, when --tls-cert and --tls-key were given. */
   readonly tlsAddress: AddressInfo | undefined;
+  /** Whole-server stats; a worker that dies or hangs meanwhile is left out (see Supervisor.stats). */
   stats(): Promise<ServerStats>;
   /** Stops accepting, delivers what was accepted, tells every client, flushes, closes, ends every thread. */
   close(): Promise<void>;
@@ -20,16 +22,21 @@ export interface RunningServer {
   crashWorkerForTest(index: number): Promise<void>;
 }
 
-export async function startServer(config: ServerConfig): Promise<RunningServer> {
+/**
+ * Starts the threads, waits until the connection workers are ready (rejecting if none can start), then
+ * listens. `log` is the main thread's logger (main.ts creates it; by default one is made from `config`).
+ */
+export async function startServer(config: ServerConfig, log: Logger = createLogger(config, 'acceptor')): Promise<RunningServer> {
   if (config.tlsCertFile !== undefined && config.tlsKeyFile !== undefined) {
     // Fail at start-up with the real reason (missing file, key does not match) rather than per client.
     createSecureContext({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) });
   }
-  const supervisor = new Supervisor(config);
+  const supervisor = new Supervisor(config, log);
   const listeners: Server[] = [];
   try {
-    listeners.push(await listen(config.host, config.port, supervisor, false));
-    if (config.tlsCertFile !== undefined) listeners.push(await listen(config.host, config.tlsPort, supervisor, true));
+    await supervisor.started();
+    listeners.push(await listen(config.host, config.port, supervisor, false, log));
+    if (config.tlsCertFile !== undefined) listeners.push(await listen(config.host, config.tlsPort, supervisor, true, log));
   } catch (error) {
     for (const listener of listeners) listener.close();
     await supervisor.stop(errorLine('SHUTTING_DOWN'));

@@ -35,8 +35,11 @@ export function statsLogLine({ acceptor, coordinator, workers }: ServerStats): s
     `rooms=${coordinator.rooms}`,
     `roomMessages=${coordinator.roomMessages}`,
     ...totals.map((key) => `${key}=${sum(key)}`),
-    `refused=${acceptor.refusedServerFull + acceptor.refusedPerIpLimit}`,
+    `refused=${acceptor.refusedUnavailable + acceptor.refusedServerFull + acceptor.refusedTooFast + acceptor.refusedPerIpLimit}`,
+    `refusedTooFast=${acceptor.refusedTooFast}`,
+    `workersReady=${acceptor.workersReady}`,
     `workerRestarts=${acceptor.workerRestarts}`,
+    `failedHandoffs=${acceptor.failedHandoffs}`,
     ...threads,
   ].join(' ');
 }

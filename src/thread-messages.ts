@@ -2,7 +2,7 @@
 // `type`, so the unions below list everything a thread can be told.
 //
 //   acceptor (main) ──adopt-socket──▶ connection worker        (worker.postMessage, socket transferred)
-//   connection worker ──[connection-closed…]──▶ acceptor        (parentPort, batched per turn)
+//   connection worker ──[worker-ready, socket-adopted, connection-closed…]──▶ acceptor  (parentPort, batched)
 //   supervisor (main) ──attach/detach-worker──▶ coordinator      (coordinator's parentPort)
 //   connection worker ◀──[ops…]──▶ coordinator                  (one MessageChannel per worker)
 //   supervisor ◀──comlink──▶ every thread                       (control plane: control-api.ts)
@@ -14,7 +14,12 @@ import type { ServerConfig } from './config.ts';
 
 export type AcceptorToConnectionWorker = { type: 'adopt-socket'; connectionId: number; socket: Socket; tls: boolean };
 
-export type ConnectionWorkerToAcceptor = { type: 'connection-closed'; connectionId: number };
+export type ConnectionWorkerToAcceptor =
+  /** Sent once, when the worker's module has loaded and its ports are wired: it may be handed sockets. */
+  | { type: 'worker-ready' }
+  /** The answer to adopt-socket: the worker owns the connection. A handoff never answered has failed. */
+  | { type: 'socket-adopted'; connectionId: number }
+  | { type: 'connection-closed'; connectionId: number };
 
 export type SupervisorToCoordinator =
   | { type: 'attach-worker'; workerId: number; port: MessagePort }
@@ -63,6 +68,9 @@ export type CoordinatorOp =
 /** workerData of a connection worker. */
 export interface ConnectionWorkerData {
   workerId: number;
+  /** Which supervisor slot runs this worker, and how many workers that slot has started (1 for the first). */
+  slot: number;
+  generation: number;
   config: ServerConfig;
   coordinatorPort: MessagePort;
   /** This worker answers the supervisor's control calls here. */

@@ -25,6 +25,13 @@ test('flags are parsed and history on join never exceeds the history size', () =
   assert.equal(config.historyOnJoin, 5);
 });
 
+test('the per-address connect rate: on by default, lifted with 0', () => {
+  const defaults = parseServerArgs([], {});
+  assert.deepEqual([defaults.maxConnectsPerIpPerSecond, defaults.connectBurstPerIp], [10, 30]);
+  const lifted = parseServerArgs(['--max-connects-per-ip-per-second', '0', '--connect-burst-per-ip', '5'], {});
+  assert.deepEqual([lifted.maxConnectsPerIpPerSecond, lifted.connectBurstPerIp], [0, 5]);
+});
+
 test('the operator password comes from the environment or a file, never from argv, never empty', (t) => {
   assert.equal(parseServerArgs([], { ROOMCAST_OPERATOR_PASSWORD: 's3cret' }).operatorPassword, 's3cret');
   assert.equal(parseServerArgs([], { ROOMCAST_OPERATOR_PASSWORD: '' }).operatorPassword, undefined);
@@ -47,10 +54,13 @@ for (const [args, message] of [
   [['--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
   [['--operator-password-file', '/nonexistent/roomcast-password'], /cannot read --operator-password-file/],
 ] as const) {
-  test(`invalid flags ${args.join(' ')} fail with a clear error and a non-zero exit`, () => {
+  test(`invalid flags ${args.join(' ')} fail with one error line, a pointer to --help, and a non-zero exit`, () => {
     const result = spawnSync(process.execPath, [mainScript, ...args], { encoding: 'utf8', timeout: 10_000 });
     assert.notEqual(result.status, 0);
-    assert.match(result.stderr, message);
+    const [error, pointer, ...rest] = result.stderr.trim().split('\n');
+    assert.match(error!, message);
+    assert.match(pointer ?? '', /--help/);
+    assert.deepEqual(rest, [], 'not the whole usage');
   });
 }
 

@@ -213,7 +213,7 @@ export function markdownReport(res: BenchResults): string {
         ],
         [
           'roomcast flags',
-          `\`--workers N ${res.roomcastFlags.join(' ')}\` (flood limits and the per-IP cap off: every client is on 127.0.0.1)`,
+          `\`--workers N ${res.roomcastFlags.join(' ')}\` (flood limits, the per-IP cap and the per-IP connect rate off: every client is on 127.0.0.1)`,
         ],
         [
           'load tool',

@@ -29,8 +29,9 @@ export interface ServerSpec {
 const script = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
 
 /**
- * Benchmarks measure fan-out, not the abuse guards: flood limits and the per-IP cap are off (every client
- * is on 127.0.0.1), and a client may fall 64 MiB behind before it is dropped as a slow consumer.
+ * Benchmarks measure fan-out, not the abuse guards: flood limits, the per-IP cap and the per-IP connect
+ * rate are off (every client is on 127.0.0.1), and a client may fall 64 MiB behind before it is dropped
+ * as a slow consumer.
  */
 export const roomcastBenchFlags = [
   '--flood-messages-per-second',
@@ -38,6 +39,8 @@ export const roomcastBenchFlags = [
   '--flood-bytes-per-second',
   '0',
   '--max-connections-per-ip',
+  '0',
+  '--max-connects-per-ip-per-second',
   '0',
   '--max-output-bytes',
   String(64 * 1024 * 1024),

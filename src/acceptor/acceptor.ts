@@ -1,31 +1,47 @@
 // The acceptor: the main thread's listening sockets (plain, and TLS when configured). It accepts with
-// pauseOnConnect so no client byte is ever read here, applies the connection caps, and hands each
-// admitted socket to a connection worker. TLS sockets are handed over raw; the worker wraps them.
+// pauseOnConnect so no client byte is ever read here, applies the connection caps and the connect rate,
+// and hands each admitted socket to a connection worker. TLS sockets are handed over raw; the worker
+// wraps them. A refused client gets one error line (a TLS client, which could not read it, only a close).
 import net from 'node:net';
-import { errorLine } from '../protocol/errors.ts';
+import { performance } from 'node:perf_hooks';
+import { LogSampler, type Logger } from '../log.ts';
+import { addressKey } from './address-key.ts';
+import { SocketRefuser } from './socket-refuser.ts';
 import type { Supervisor } from './supervisor.ts';
 
-const refusalGraceMs = 1000;
+/** Refused sockets that may wait at once for their line to flush; past it they are closed without it. */
+const maxLingeringRefusals = 64;
+const refusalFlushBoundMs = 500;
+/** Refusals (and failed accepts) logged whole per second; the rest are counted. */
+const eventsLoggedPerSecond = 5;
 
 /** Listens on host:port and feeds connections to the supervisor; resolves once listening. */
-export function listen(host: string, port: number, supervisor: Supervisor, tls: boolean): Promise<net.Server> {
+export function listen(host: string, port: number, supervisor: Supervisor, tls: boolean, log: Logger): Promise<net.Server> {
+  const refuser = new SocketRefuser(maxLingeringRefusals, refusalFlushBoundMs);
+  const refusals = new LogSampler(eventsLoggedPerSecond, 1000);
+  const acceptErrors = new LogSampler(eventsLoggedPerSecond, 1000);
+  const logSuppressed = (count: number) => log.warn({ count, tls }, 'more connections refused');
+  const logSuppressedErrors = (count: number) => log.error({ count, tls }, 'more accepts failed');
   const server = net.createServer({ pauseOnConnect: true }, (socket) => {
     const address = socket.remoteAddress ?? 'unknown';
-    const admission = supervisor.admit(address);
-    if (admission === 'admit') return supervisor.handOff(socket, address, tls);
-    socket.on('error', () => {});
-    // A TLS client could not read a plain-text line; it only sees the connection close.
-    if (tls) return socket.destroy();
-    const line = admission === 'SERVER_FULL' ? errorLine('SERVER_FULL') : errorLine('TOO_MANY_CONNECTIONS', supervisor.perIpLimit);
-    socket.end(line);
-    setTimeout(() => socket.destroy(), refusalGraceMs).unref();
+    const key = addressKey(address);
+    const admission = supervisor.admit(key);
+    if (admission === 'admit') return supervisor.handOff(socket, key, tls);
+    if (refusals.take(performance.now(), logSuppressed)) log.warn({ address, reason: admission, tls }, 'connection refused');
+    refuser.refuse(socket, tls ? undefined : supervisor.refusalLine(admission));
+  });
+  server.on('close', () => {
+    refusals.flush(logSuppressed);
+    acceptErrors.flush(logSuppressedErrors);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
       // A failed accept (e.g. out of file descriptors) must not end the server: report and keep going.
-      server.on('error', (error) => console.error('roomcast: accept failed:', error.message));
+      server.on('error', (error) => {
+        if (acceptErrors.take(performance.now(), logSuppressedErrors)) log.error({ err: error, tls }, 'accept failed');
+      });
       resolve(server);
     });
   });

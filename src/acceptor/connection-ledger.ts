@@ -1,5 +1,6 @@
-// Which live connection is on which worker and came from which address: the acceptor's view for picking
-// the least-loaded worker and for enforcing the server-wide and per-address connection caps.
+// Which live connection is on which worker and came from which address (its addressKey, so an IPv6 /64
+// is one address): the acceptor's view for picking the least-loaded worker and for enforcing the
+// server-wide and per-address connection caps.
 export class ConnectionLedger {
   readonly #connections = new Map<number, { workerId: number; address: string }>();
   readonly #perAddress = new Map<string, number>();

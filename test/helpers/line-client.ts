@@ -73,10 +73,10 @@ export class LineClient {
 
   async waitForClose(timeoutMs = 10_000): Promise<void> {
     if (this.closed) return;
-    await Promise.race([
-      once(this.socket, 'close'),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('connection did not close')), timeoutMs)),
-    ]);
+    // The signal's timer is unref'd, so a test does not wait it out once the socket has closed.
+    await once(this.socket, 'close', { signal: AbortSignal.timeout(timeoutMs) }).catch((error: Error) => {
+      throw error.name === 'AbortError' ? new Error('connection did not close') : error;
+    });
   }
 
   close(): void {

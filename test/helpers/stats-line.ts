@@ -1,14 +1,14 @@
-// The periodic `stats: key=value ...` line that src/main.ts prints with --stats-interval-ms, as numbers:
-// how tests read the counters of a server that runs as a child process.
+// The periodic `stats: key=value ...` line that src/main.ts logs with --stats-interval-ms (the message of
+// a log record), as numbers: how tests read the counters of a server that runs as a child process.
+import { parseLogOutput } from './log-capture.ts';
 import type { ServerProcess } from './test-server.ts';
 import { waitUntil } from './wait-until.ts';
 
 export type StatsLine = Record<string, number>;
 
 function statsLinesSince(output: string, from: number): StatsLine[] {
-  const complete = output.slice(from, output.lastIndexOf('\n') + 1);
-  return complete
-    .split('\n')
+  return parseLogOutput(output.slice(from))
+    .map((record) => record.msg)
     .filter((line) => line.startsWith('stats: '))
     .map((line) => Object.fromEntries([...line.matchAll(/(\w+)=(\d+)/g)].map(([, key, value]) => [key!, Number(value)])));
 }

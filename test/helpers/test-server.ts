@@ -1,6 +1,7 @@
 // Starting real roomcast servers for tests: in-process (for stats over comlink) or as a child process
 // (for signals and the process's own file descriptors). Each listens on a free loopback port.
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Logger } from 'pino';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig, type ServerConfig } from '../../src/config.ts';
@@ -12,8 +13,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
-  const server = await startServer({ ...defaultConfig, host: '127.0.0.1', port: 0, workers: 2, ...overrides });
+/**
+ * Tests connect many clients at once, all from 127.0.0.1: the per-address connect rate is lifted unless a
+ * test sets it (test/e2e/connect-rate.test.ts tests the limit itself).
+ */
+const testDefaults: Partial<ServerConfig> = { host: '127.0.0.1', port: 0, workers: 2, maxConnectsPerIpPerSecond: 0 };
+const testDefaultArgs = ['--port', '0', '--max-connects-per-ip-per-second', '0'];
+
+/** `log` receives the acceptor's records (see captureLog); by default they go to stdout. */
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, log?: Logger): Promise<TestServer> {
+  const server = await startServer({ ...defaultConfig, ...testDefaults, ...overrides }, log);
   return { port: server.address.port, server, close: () => server.close() };
 }
 
@@ -29,7 +38,7 @@ export interface ServerProcess {
 const mainScript = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
 export async function spawnServer(args: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [mainScript, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [mainScript, ...testDefaultArgs, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
   child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));

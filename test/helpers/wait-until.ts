@@ -10,3 +10,12 @@ export async function waitUntil(condition: () => boolean, timeoutMs: number, wha
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `promise`, or a rejection naming `what` once timeoutMs has passed (its timer does not hold the process). */
+export function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const timedOut = new Promise<never>((_, reject) =>
+    timeout.addEventListener('abort', () => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`))),
+  );
+  return Promise.race([promise, timedOut]);
+}

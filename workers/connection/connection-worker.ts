@@ -20,7 +20,11 @@ import { RoomLineRun } from './room-line-run.ts';
 import { Session, type SessionContext, type SessionCounters } from './session.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
-const { workerId, config, coordinatorPort, controlPort, supervisorPort } = workerData as ConnectionWorkerData;
+const { workerId, slot, generation, config, coordinatorPort, controlPort, supervisorPort } = workerData as ConnectionWorkerData;
+// Test hook (config.testHooks only): this worker fails to start, or dies on the first socket it is handed.
+const faults = config.testHooks && config.workerFaultsForTest?.slot === slot ? config.workerFaultsForTest : undefined;
+if (faults?.failToStart.includes(generation)) throw new Error(`connection worker ${workerId} failed to start (test hook)`);
+const dieOnFirstSocket = faults?.dieOnFirstSocket.includes(generation) === true;
 const acceptor = parentPort!;
 const sessions = new Map<number, Session>();
 const localRooms = new LocalRooms<Session>();
@@ -62,12 +66,14 @@ const secureContext: SecureContext | undefined =
     : createSecureContext({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) });
 
 acceptor.on('message', ({ connectionId, socket, tls }: AcceptorToConnectionWorker) => {
+  if (dieOnFirstSocket) throw new Error(`connection worker ${workerId} died before adopting a socket (test hook)`);
   socket.setNoDelay(true);
   if (config.keepAliveMs > 0) socket.setKeepAlive(true, config.keepAliveMs);
   const stream: Socket = tls ? new TLSSocket(socket, { isServer: true, secureContext: secureContext! }) : socket;
   const session = new Session(connectionId, stream, context);
   sessions.set(connectionId, session);
   session.start();
+  acceptorPort.send({ type: 'socket-adopted', connectionId });
 });
 
 let drained: (() => void) | undefined;
@@ -117,3 +123,5 @@ const control: ConnectionWorkerControl = {
   },
 };
 exposeControl(control, controlPort);
+// Last: everything above is wired, so the acceptor may hand sockets over from now on.
+acceptorPort.send({ type: 'worker-ready' });
