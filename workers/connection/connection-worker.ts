@@ -14,6 +14,7 @@ import type {
   CoordinatorOp,
   WorkerOp,
 } from '../../src/thread-messages.ts';
+import { BacklogWatch } from './backlog-watch.ts';
 import { LocalRooms } from './local-rooms.ts';
 import { RoomLineRun } from './room-line-run.ts';
 import { Session, type SessionContext, type SessionCounters } from './session.ts';
@@ -29,6 +30,7 @@ const counters: SessionCounters = {
   bytesOut: 0,
   socketWrites: 0,
   slowConsumersDisconnected: 0,
+  writeStallDisconnects: 0,
   floodDisconnects: 0,
   linesDroppedForFlooding: 0,
   timeoutDisconnects: 0,
@@ -45,6 +47,7 @@ const context: SessionContext = {
   supervisor: wrapControl<SupervisorControl>(supervisorPort),
   localRooms,
   batcher,
+  backlogWatch: new BacklogWatch(),
   counters,
   onClosed(session) {
     sessions.delete(session.connectionId);

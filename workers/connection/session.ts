@@ -33,7 +33,8 @@ import {
 import { statsLines } from '../../src/protocol/stats-lines.ts';
 import { sanitizeText } from '../../src/protocol/text.ts';
 import type { CoordinatorOp, WorkerOp } from '../../src/thread-messages.ts';
-import { ClientOutput, type OutputCounters } from './client-output.ts';
+import type { BacklogWatch } from './backlog-watch.ts';
+import { ClientOutput, type FallenBehind, type OutputCounters } from './client-output.ts';
 import type { LocalRooms } from './local-rooms.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 
@@ -43,6 +44,7 @@ export type SessionCounters = OutputCounters &
     ConnectionWorkerStats,
     | 'messagesIn'
     | 'slowConsumersDisconnected'
+    | 'writeStallDisconnects'
     | 'floodDisconnects'
     | 'linesDroppedForFlooding'
     | 'timeoutDisconnects'
@@ -56,6 +58,7 @@ export interface SessionContext {
   supervisor: Remote<SupervisorControl>;
   localRooms: LocalRooms<Session>;
   batcher: WriteBatcher;
+  backlogWatch: BacklogWatch;
   counters: SessionCounters;
   onClosed(session: Session): void;
 }
@@ -95,9 +98,7 @@ export class Session implements LineSink {
     this.#context = context;
     this.#framer = new LineFramer(context.config.maxLineBytes);
     this.#floodGuard = new FloodGuard(context.config, performance.now());
-    this.output = new ClientOutput(socket, context.batcher, context.config.maxOutputBytes, context.counters, () =>
-      this.#dropSlowConsumer(),
-    );
+    this.output = new ClientOutput(socket, context, (why) => this.#dropSlowConsumer(why));
   }
 
   start(): void {
@@ -376,16 +377,17 @@ export class Session implements LineSink {
     this.output.write(Buffer.from(text));
   }
 
-  #dropSlowConsumer(): void {
+  #dropSlowConsumer(why: FallenBehind): void {
     if (this.#phase === 'closed') return;
-    this.#context.counters.slowConsumersDisconnected++;
+    const { counters } = this.#context;
+    if (why === 'slow-consumer') counters.slowConsumersDisconnected++;
+    else counters.writeStallDisconnects++;
     this.#dropLocalMemberships();
-    this.#tellCoordinatorLeaving('slow consumer');
+    this.#tellCoordinatorLeaving(why === 'slow-consumer' ? 'slow consumer' : 'write stall');
     this.#phase = 'closed';
-    // The client is not reading, so its backlog would never drain: drop it, then try the reason line.
-    this.output.abandon();
-    this.output.socket.end(errorLine('SLOW_CONSUMER'));
-    setTimeout(() => this.output.socket.destroy(), closeGraceMs).unref();
+    // The client is not reading, so what is queued would never go: drop it and try the reason line,
+    // which waits behind the unsent backlog and so rarely arrives.
+    this.output.end(errorLine('SLOW_CONSUMER'), closeGraceMs, true);
   }
 
   #dropLocalMemberships(): void {
