@@ -55,23 +55,30 @@ async function everyoneGetsEverything(server: TestServer, readers: ChatPeer[], s
   assert.equal(totals.connections, readers.length, 'every connection is still open');
 }
 
-test('a legal burst of control bytes from 8 senders drops none of the members that read (default flags)', async () => {
-  const server = await startTestServer();
-  const peers: ChatPeer[] = [];
-  try {
-    const senders = await Promise.all(Array.from({ length: 8 }, (_, i) => ChatPeer.join(server.port, `sender${i}`)));
-    const listeners = await Promise.all(Array.from({ length: 10 }, (_, i) => ChatPeer.join(server.port, `reader${i}`)));
-    peers.push(...senders, ...listeners);
-    // 32 lines of 4,000 bytes is inside the default burst (100 lines, 128 KiB); each control byte used
-    // to leave as three bytes of U+FFFD, so every member was owed ~3 MiB at once.
-    const lines = numberedLines(32, 4000, '\u0001');
-    for (const sender of senders) sendInOneWrite(sender, 32, lines);
-    await everyoneGetsEverything(server, peers, senders, 32);
-  } finally {
-    for (const peer of peers) peer.close();
-    await server.close();
-  }
-});
+// The reproduction used control bytes, each of which left as three bytes of U+FFFD (~3 MiB owed to
+// every member at once); a run of them now leaves as one marker. The same burst of plain text against
+// a 64 KiB bound owes every member sixteen times its bound in one go.
+for (const [what, fill, overrides] of [
+  ['control bytes (default flags)', '\u0001', {}],
+  ['plain text (maxOutputBytes 65536)', 'x', { maxOutputBytes: 65_536 }],
+] as const) {
+  test(`a legal burst of ${what} from 8 senders drops none of the members that read`, async () => {
+    const server = await startTestServer(overrides);
+    const peers: ChatPeer[] = [];
+    try {
+      const senders = await Promise.all(Array.from({ length: 8 }, (_, i) => ChatPeer.join(server.port, `sender${i}`)));
+      const listeners = await Promise.all(Array.from({ length: 10 }, (_, i) => ChatPeer.join(server.port, `reader${i}`)));
+      peers.push(...senders, ...listeners);
+      // 32 lines of 4,000 bytes in one write is inside the default burst (100 lines, 128 KiB).
+      const lines = numberedLines(32, 4000, fill);
+      for (const sender of senders) sendInOneWrite(sender, 32, lines);
+      await everyoneGetsEverything(server, peers, senders, 32);
+    } finally {
+      for (const peer of peers) peer.close();
+      await server.close();
+    }
+  });
+}
 
 test('one sender writing twice maxOutputBytes in one write drops none of the members that read', async () => {
   const server = await startTestServer({ maxOutputBytes: 32_768 });
