@@ -70,6 +70,11 @@ export const greeting = infoLine(
 );
 // The seed's Python client opens with "NICK connection..." and no newline, then waits for its user.
 const seedHello = /^(\S{1,64}) connection\.\.\.$/;
+// The longest pending bytes that can still be a seed hello: 64 UTF-16 units of name (3 bytes of UTF-8
+// each at most) and the suffix. Longer pending input is never scanned for one, and neither is input
+// that does not end in the suffix's last '.', so a line dripped a byte at a time costs O(1) per byte.
+const seedHelloMaxBytes = 64 * 3 + ' connection...'.length;
+const fullStop = 0x2e;
 const maxLinesWhileClaiming = 256;
 const maxSeedNickAttempts = 99;
 const closeGraceMs = 2000;
@@ -214,8 +219,11 @@ export class Session implements LineSink {
   #frame(chunk: Buffer): void {
     this.#framer.push(chunk, this);
     if (this.#phase !== 'naming') return;
-    const pending = this.#framer.pendingBytes();
-    const hello = pending.length > 0 ? seedHello.exec(pending.toString('utf8')) : null;
+    const framer = this.#framer;
+    const length = framer.pendingLength;
+    if (length === 0 || length > seedHelloMaxBytes) return;
+    const pending = framer.pendingBytes();
+    const hello = pending[length - 1] === fullStop ? seedHello.exec(pending.toString('utf8')) : null;
     if (hello !== null) {
       this.#framer.discardPending();
       this.#startSeedSession(hello[1]!);
