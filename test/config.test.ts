@@ -22,6 +22,11 @@ test('flags are parsed and history on join never exceeds the history size', () =
   assert.equal(config.historyOnJoin, 5);
 });
 
+test('the write-stall deadline defaults to 20 s and is set with --write-stall-ms', () => {
+  assert.equal(parseServerArgs([], {}).writeStallMs, 20_000);
+  assert.equal(parseServerArgs(['--write-stall-ms', '5000'], {}).writeStallMs, 5000);
+});
+
 test('the operator password comes from the flag or the environment, never empty', () => {
   assert.equal(parseServerArgs([], { ROOMCAST_OPERATOR_PASSWORD: 's3cret' }).operatorPassword, 's3cret');
   assert.equal(parseServerArgs([], { ROOMCAST_OPERATOR_PASSWORD: '' }).operatorPassword, undefined);
