@@ -4,19 +4,21 @@
 //
 // Keeping up is judged on what the kernel would not take, never on what a turn queued: a burst that
 // senders may legally send can owe a client more than maxOutputBytes for a moment, and a client that
-// reads takes it. An output left with unsent bytes after its flush joins the worker's BacklogWatch;
-// at each tick it is dropped if
-//   - its unsent backlog (socket.writableLength) is over maxOutputBytes and the kernel took none of it
-//     for a whole tick: a slow consumer, dropped within two ticks of falling behind, which bounds its
-//     memory by maxOutputBytes plus what two ticks can bring (senders' flood limits times fan-out); or
-//   - the kernel took none of it for writeStallMs: a stalled reader, however small its backlog.
-// "Took" is seen when a socket write completes as a whole, so a client must take a whole write (at most
+// reads takes it. An output left with unsent bytes (socket.writableLength) after its flush joins the
+// worker's BacklogWatch, and each tick WriteProgress judges it: over the bound with nothing taken for
+// a whole tick is a slow consumer, dropped within two ticks of falling behind, which bounds its memory
+// by maxOutputBytes plus what two ticks can bring (senders' flood limits times fan-out); nothing taken
+// for writeStallMs is a stalled reader, however small its backlog.
+// "Taken" shows when a socket write completes as a whole, so a client must take a whole write (at most
 // one turn's output, or what queued behind the previous write) within the tick or the deadline.
 import type { Socket } from 'node:net';
 import type { ServerConfig } from '../../src/config.ts';
 import type { ConnectionWorkerStats } from '../../src/control-api.ts';
 import { backlogTickMs, type BacklogWatch, type BacklogWatched } from './backlog-watch.ts';
 import type { Flushable, WriteBatcher } from './write-batcher.ts';
+import { type FallenBehind, WriteProgress } from './write-progress.ts';
+
+export type { FallenBehind };
 
 export type OutputCounters = Pick<ConnectionWorkerStats, 'deliveriesOut' | 'bytesOut' | 'socketWrites'>;
 
@@ -27,13 +29,10 @@ export interface OutputContext {
   counters: OutputCounters;
 }
 
-/** Why a client that does not keep up is dropped: backlog over the bound, or no progress for writeStallMs. */
-export type FallenBehind = 'slow-consumer' | 'write-stall';
-
 export class ClientOutput implements Flushable, BacklogWatched {
   readonly socket: Socket;
   readonly #context: OutputContext;
-  readonly #stallTicks: number;
+  readonly #progress: WriteProgress;
   readonly #onFallenBehind: (why: FallenBehind) => void;
   #chunks: Buffer[] = [];
   #chunkBytes = 0;
@@ -41,14 +40,12 @@ export class ClientOutput implements Flushable, BacklogWatched {
   /** Bytes handed to socket.write; less socket.writableLength, the bytes the kernel has taken. */
   #written = 0;
   #watched = false;
-  #takenAtTick = 0;
-  /** Whole ticks in which the kernel took nothing; -1 until the first tick sets the baseline. */
-  #idleTicks = -1;
 
   constructor(socket: Socket, context: OutputContext, onFallenBehind: (why: FallenBehind) => void) {
     this.socket = socket;
     this.#context = context;
-    this.#stallTicks = Math.ceil(context.config.writeStallMs / backlogTickMs);
+    const { maxOutputBytes, writeStallMs } = context.config;
+    this.#progress = new WriteProgress(maxOutputBytes, Math.ceil(writeStallMs / backlogTickMs));
     this.#onFallenBehind = onFallenBehind;
   }
 
@@ -77,7 +74,7 @@ export class ClientOutput implements Flushable, BacklogWatched {
     this.#written += data.length;
     if (!this.#watched && this.socket.writableLength > 0) {
       this.#watched = true;
-      this.#idleTicks = -1;
+      this.#progress.restart();
       backlogWatch.add(this);
     }
   }
@@ -85,15 +82,8 @@ export class ClientOutput implements Flushable, BacklogWatched {
   checkBacklog(): boolean {
     const backlog = this.socket.writableLength;
     if (!this.#open || backlog === 0) return (this.#watched = false);
-    const taken = this.#written - backlog;
-    if (this.#idleTicks === -1 || taken > this.#takenAtTick) {
-      this.#takenAtTick = taken;
-      this.#idleTicks = 0;
-      return true;
-    }
-    this.#idleTicks++;
-    if (backlog > this.#context.config.maxOutputBytes) this.#onFallenBehind('slow-consumer');
-    else if (this.#idleTicks >= this.#stallTicks) this.#onFallenBehind('write-stall');
+    const fallenBehind = this.#progress.tick(backlog, this.#written - backlog);
+    if (fallenBehind !== undefined) this.#onFallenBehind(fallenBehind);
     return this.#open;
   }
 
