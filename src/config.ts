@@ -18,8 +18,13 @@ export interface ServerConfig {
   maxRoomsPerClient: number;
   /** New rooms one client may create per minute (joining rooms that exist is not limited). */
   roomCreationsPerMinute: number;
-  /** Bytes a client may have waiting to be written before it is dropped as a slow consumer. */
+  /**
+   * Bytes a client may leave unsent (after the kernel took what it would) before it is dropped as a slow
+   * consumer. Judged after each write, so one turn's burst to a client that reads is not held against it.
+   */
   maxOutputBytes: number;
+  /** A client with unsent output that takes none of it for this long is dropped (a stalled reader). */
+  writeStallMs: number;
   /** Per-connection flood limits; 0 turns a limit off. */
   floodMessagesPerSecond: number;
   floodBytesPerSecond: number;
@@ -90,6 +95,7 @@ export const defaultConfig: ServerConfig = {
   maxRoomsPerClient: 20,
   roomCreationsPerMinute: 10,
   maxOutputBytes: 1024 * 1024,
+  writeStallMs: 20_000,
   floodMessagesPerSecond: 50,
   floodBytesPerSecond: 64 * 1024,
   maxConnections: Math.max(100, (openFileLimit() ?? 10_000) - reservedDescriptors),
@@ -149,6 +155,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
       integer(1024, 1024 ** 3),
       d.maxOutputBytes,
     )
+    .option('--write-stall-ms <ms>', 'drop a client whose unsent output has not moved for this long', integer(100, day), d.writeStallMs)
     .option(
       '--flood-messages-per-second <n>',
       'lines per second one client may send (0: no limit)',

@@ -15,7 +15,10 @@ export interface ConnectionWorkerStats extends ThreadLoad {
   /** socket.write calls: deliveriesOut / socketWrites is how well output is coalesced. */
   socketWrites: number;
   queuedBytes: number;
+  /** Dropped because unsent output stayed over maxOutputBytes after a write. */
   slowConsumersDisconnected: number;
+  /** Dropped because unsent output did not move for writeStallMs. */
+  writeStallDisconnects: number;
   floodDisconnects: number;
   linesDroppedForFlooding: number;
   timeoutDisconnects: number;

@@ -9,6 +9,7 @@ const totals: Counter[] = [
   'socketWrites',
   'queuedBytes',
   'slowConsumersDisconnected',
+  'writeStallDisconnects',
   'linesDroppedForFlooding',
   'floodDisconnects',
   'timeoutDisconnects',

@@ -25,6 +25,11 @@ test('flags are parsed and history on join never exceeds the history size', () =
   assert.equal(config.historyOnJoin, 5);
 });
 
+test('the write-stall deadline defaults to 20 s and is set with --write-stall-ms', () => {
+  assert.equal(parseServerArgs([], {}).writeStallMs, 20_000);
+  assert.equal(parseServerArgs(['--write-stall-ms', '5000'], {}).writeStallMs, 5000);
+});
+
 test('the per-address connect rate: on by default, lifted with 0', () => {
   const defaults = parseServerArgs([], {});
   assert.deepEqual([defaults.maxConnectsPerIpPerSecond, defaults.connectBurstPerIp], [10, 30]);

@@ -116,6 +116,37 @@ describe('LineFramer examples', () => {
   });
 });
 
+describe('LineFramer memory', () => {
+  test('a line of maxLineBytes dripped one byte per chunk is held in one Buffer at most twice its size', () => {
+    const maxLineBytes = 4096;
+    const framer = new LineFramer(maxLineBytes);
+    const sink = new RecordingSink();
+    const byte = Buffer.from('d');
+    const sizes = new Set<number>();
+    for (let i = 1; i <= maxLineBytes; i++) {
+      framer.push(byte, sink);
+      assert.equal(framer.pendingLength, i);
+      assert.ok(framer.heldBytes() <= Math.max(64, 2 * i) && framer.heldBytes() <= maxLineBytes + 1, `${framer.heldBytes()} held for ${i}`);
+      sizes.add(framer.heldBytes());
+    }
+    // Doubling from 64: a handful of reallocations for the whole line, not one Buffer per byte.
+    assert.ok(sizes.size <= 8, `storage was reallocated ${sizes.size} times`);
+    framer.push(Buffer.from('\n'), sink);
+    assert.deepEqual(sink.events, [{ line: 'd'.repeat(maxLineBytes) }]);
+    assert.equal(framer.heldBytes(), 0, 'a finished line lets its storage go');
+  });
+
+  test('an endless line dripped one byte per chunk never holds more than maxLineBytes + 1 bytes', () => {
+    const framer = new LineFramer(100);
+    const sink = new RecordingSink();
+    for (let i = 0; i < 1000; i++) {
+      framer.push(Buffer.from('e'), sink);
+      assert.ok(framer.heldBytes() <= 101);
+    }
+    assert.deepEqual(sink.events, ['overflow']);
+  });
+});
+
 describe('LineFramer properties', () => {
   test('matches the reference model on any bytes', () => {
     fc.assert(
@@ -159,6 +190,7 @@ describe('LineFramer properties', () => {
         for (const piece of splitAt(bytes, cutPoints)) {
           framer.push(Buffer.from(piece), sink);
           assert.ok(framer.pendingBytes().length <= max + 1);
+          assert.ok(framer.heldBytes() <= max + 1);
         }
       }),
     );

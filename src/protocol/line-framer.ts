@@ -10,11 +10,17 @@ export interface LineSink {
   overflow(): void;
 }
 
+/** The first storage for an unfinished line; it doubles from here as the line grows. */
+const initialPartialBytes = 64;
+const noPartial = Buffer.alloc(0);
+
 export class LineFramer {
   readonly maxLineBytes: number;
-  // The unfinished line. Copied out of the chunk it came in, so a few bytes of a partial line never
-  // keep a whole 64 KiB read buffer alive.
-  #partial: Buffer[] = [];
+  // The unfinished line, copied out of the chunks it came in (so a few bytes never keep a whole 64 KiB
+  // read buffer alive) into one Buffer that doubles as needed, up to maxLineBytes + 1: a line dripped
+  // one byte per TCP segment costs a few reallocations, not one Buffer per byte. It is let go when the
+  // line ends, so an idle connection holds none.
+  #partial: Buffer = noPartial;
   #partialBytes = 0;
   #discardingToLineEnd = false;
 
@@ -35,26 +41,37 @@ export class LineFramer {
     }
   }
 
-  /** The bytes of the line received so far without its end (the seed client's hello has no LF). */
+  /** How many bytes of an unfinished line are held. */
+  get pendingLength(): number {
+    return this.#partialBytes;
+  }
+
+  /** The bytes of the line received so far without its end (the seed client's hello has no LF). A view: valid until the next push. */
   pendingBytes(): Buffer {
-    return Buffer.concat(this.#partial, this.#partialBytes);
+    return this.#partial.subarray(0, this.#partialBytes);
+  }
+
+  /** Bytes of storage held for the unfinished line: at most twice its length, and never more than maxLineBytes + 1. */
+  heldBytes(): number {
+    return this.#partial.length;
   }
 
   discardPending(): void {
-    this.#partial = [];
+    this.#partial = noPartial;
     this.#partialBytes = 0;
   }
 
   #keep(piece: Buffer, sink: LineSink): void {
     if (this.#discardingToLineEnd) return;
-    this.#partial.push(Buffer.from(piece));
-    this.#partialBytes += piece.length;
+    const length = this.#partialBytes + piece.length;
     // +1: the last byte may still turn out to be the CR of a CRLF, which does not count.
-    if (this.#partialBytes > this.maxLineBytes + 1) {
+    if (length > this.maxLineBytes + 1) {
       this.discardPending();
       this.#discardingToLineEnd = true;
       sink.overflow();
+      return;
     }
+    this.#append(piece, length);
   }
 
   #finish(tail: Buffer, sink: LineSink): void {
@@ -64,12 +81,31 @@ export class LineFramer {
     }
     let line = tail;
     if (this.#partialBytes > 0) {
-      this.#partial.push(tail);
-      line = Buffer.concat(this.#partial, this.#partialBytes + tail.length);
+      const length = this.#partialBytes + tail.length;
+      if (length > this.maxLineBytes + 1) {
+        this.discardPending();
+        return sink.overflow();
+      }
+      this.#append(tail, length);
+      line = this.pendingBytes();
+      // Let go of the storage rather than reuse it: the sink may keep the line it was given.
       this.discardPending();
     }
     if (line.length > 0 && line[line.length - 1] === 13) line = line.subarray(0, line.length - 1);
     if (line.length > this.maxLineBytes) sink.overflow();
     else sink.line(line);
+  }
+
+  /** Appends `piece`, making the unfinished line `length` bytes (at most maxLineBytes + 1) long. */
+  #append(piece: Buffer, length: number): void {
+    if (length > this.#partial.length) {
+      const capacity = Math.min(Math.max(length, 2 * this.#partial.length, initialPartialBytes), this.maxLineBytes + 1);
+      // Unpooled: a pooled slice would keep its whole 8 KiB pool slab alive for as long as the line waits.
+      const grown = Buffer.allocUnsafeSlow(capacity);
+      this.#partial.copy(grown, 0, 0, this.#partialBytes);
+      this.#partial = grown;
+    }
+    piece.copy(this.#partial, this.#partialBytes);
+    this.#partialBytes = length;
   }
 }

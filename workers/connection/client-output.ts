@@ -2,46 +2,60 @@
 // per worker); they wait here until the turn ends, then go out as a single write. When a turn brought
 // this client a single chunk, that shared Buffer itself is written: no copy at all.
 //
-// Memory bound: what waits here plus what the socket has not yet handed to the kernel may not exceed
-// maxOutputBytes. A client that stops reading hits the bound and is dropped as a slow consumer, so it
-// can neither grow the server's memory nor hold anyone else back.
+// Keeping up is judged on what the kernel would not take, never on what a turn queued: a burst that
+// senders may legally send can owe a client more than maxOutputBytes for a moment, and a client that
+// reads takes it. An output left with unsent bytes (socket.writableLength) after its flush joins the
+// worker's BacklogWatch, and each tick WriteProgress judges it: over the bound with nothing taken for
+// a whole tick is a slow consumer, dropped within two ticks of falling behind, which bounds its memory
+// by maxOutputBytes plus what two ticks can bring (senders' flood limits times fan-out); nothing taken
+// for writeStallMs is a stalled reader, however small its backlog.
+// "Taken" shows when a socket write completes as a whole, so a client must take a whole write (at most
+// one turn's output, or what queued behind the previous write) within the tick or the deadline.
 import type { Socket } from 'node:net';
+import type { ServerConfig } from '../../src/config.ts';
 import type { ConnectionWorkerStats } from '../../src/control-api.ts';
-import type { WriteBatcher } from './write-batcher.ts';
+import { backlogTickMs, type BacklogWatch, type BacklogWatched } from './backlog-watch.ts';
+import type { Flushable, WriteBatcher } from './write-batcher.ts';
+import { type FallenBehind, WriteProgress } from './write-progress.ts';
+
+export type { FallenBehind };
 
 export type OutputCounters = Pick<ConnectionWorkerStats, 'deliveriesOut' | 'bytesOut' | 'socketWrites'>;
 
-export class ClientOutput {
+export interface OutputContext {
+  config: Pick<ServerConfig, 'maxOutputBytes' | 'writeStallMs'>;
+  batcher: WriteBatcher;
+  backlogWatch: BacklogWatch;
+  counters: OutputCounters;
+}
+
+export class ClientOutput implements Flushable, BacklogWatched {
   readonly socket: Socket;
-  readonly #batcher: WriteBatcher;
-  readonly #maxOutputBytes: number;
-  readonly #counters: OutputCounters;
-  readonly #onOverflow: () => void;
+  readonly #context: OutputContext;
+  readonly #progress: WriteProgress;
+  readonly #onFallenBehind: (why: FallenBehind) => void;
   #chunks: Buffer[] = [];
   #chunkBytes = 0;
-  // socket.writableLength as of the last flush. It only shrinks between flushes, so using it on the hot
-  // path can overestimate the backlog but never miss one; an overflow is confirmed with the live value.
-  #backlogAtFlush = 0;
   #open = true;
+  /** Bytes handed to socket.write; less socket.writableLength, the bytes the kernel has taken. */
+  #written = 0;
+  #watched = false;
 
-  constructor(socket: Socket, batcher: WriteBatcher, maxOutputBytes: number, counters: OutputCounters, onOverflow: () => void) {
+  constructor(socket: Socket, context: OutputContext, onFallenBehind: (why: FallenBehind) => void) {
     this.socket = socket;
-    this.#batcher = batcher;
-    this.#maxOutputBytes = maxOutputBytes;
-    this.#counters = counters;
-    this.#onOverflow = onOverflow;
+    this.#context = context;
+    const { maxOutputBytes, writeStallMs } = context.config;
+    this.#progress = new WriteProgress(maxOutputBytes, Math.ceil(writeStallMs / backlogTickMs));
+    this.#onFallenBehind = onFallenBehind;
   }
 
   /** Queues bytes holding `lines` whole lines (a run of room lines is one Buffer shared by members). */
   write(bytes: Buffer, lines = 1): void {
     if (!this.#open) return;
-    if (this.#chunks.length === 0) this.#batcher.markDirty(this);
+    if (this.#chunks.length === 0) this.#context.batcher.markDirty(this);
     this.#chunks.push(bytes);
     this.#chunkBytes += bytes.length;
-    this.#counters.deliveriesOut += lines;
-    if (this.#chunkBytes + this.#backlogAtFlush > this.#maxOutputBytes && this.queuedBytes() > this.#maxOutputBytes) {
-      this.#onOverflow();
-    }
+    this.#context.counters.deliveriesOut += lines;
   }
 
   queuedBytes(): number {
@@ -53,15 +67,36 @@ export class ClientOutput {
     const data = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#chunkBytes);
     this.#chunks = [];
     this.#chunkBytes = 0;
-    this.#counters.bytesOut += data.length;
-    this.#counters.socketWrites++;
+    const { counters, backlogWatch } = this.#context;
+    counters.bytesOut += data.length;
+    counters.socketWrites++;
     this.socket.write(data);
-    this.#backlogAtFlush = this.socket.writableLength;
+    this.#written += data.length;
+    if (!this.#watched && this.socket.writableLength > 0) {
+      this.#watched = true;
+      this.#progress.restart();
+      backlogWatch.add(this);
+    }
   }
 
-  /** Writes what is queued plus a last line, then closes; a peer that will not read is cut off after graceMs. */
-  end(lastLine: string, graceMs: number): void {
+  checkBacklog(): boolean {
+    const backlog = this.socket.writableLength;
+    if (!this.#open || backlog === 0) return (this.#watched = false);
+    const fallenBehind = this.#progress.tick(backlog, this.#written - backlog);
+    if (fallenBehind !== undefined) this.#onFallenBehind(fallenBehind);
+    return this.#open;
+  }
+
+  /**
+   * Writes what is queued (or drops it, for a client that is not reading) and a last line, then closes;
+   * a peer that will not read even that is cut off after graceMs. Every close of a client goes here.
+   */
+  end(lastLine: string, graceMs: number, dropQueued = false): void {
     if (!this.#open) return;
+    if (dropQueued) {
+      this.#chunks = [];
+      this.#chunkBytes = 0;
+    }
     this.#chunks.push(Buffer.from(lastLine));
     this.#chunkBytes += Buffer.byteLength(lastLine);
     this.flush();
@@ -70,7 +105,7 @@ export class ClientOutput {
     setTimeout(() => this.socket.destroy(), graceMs).unref();
   }
 
-  /** Stops all output at once, dropping what is queued (the client is unreachable or hostile). */
+  /** Stops all output at once, dropping what is queued (the socket is gone). */
   abandon(): void {
     this.#open = false;
     this.#chunks = [];

@@ -15,6 +15,7 @@ import type {
   CoordinatorOp,
   WorkerOp,
 } from '../../src/thread-messages.ts';
+import { BacklogWatch } from './backlog-watch.ts';
 import { LocalRooms } from './local-rooms.ts';
 import { RoomLineRun } from './room-line-run.ts';
 import { Session, type SessionContext, type SessionCounters } from './session.ts';
@@ -34,6 +35,7 @@ const counters: SessionCounters = {
   bytesOut: 0,
   socketWrites: 0,
   slowConsumersDisconnected: 0,
+  writeStallDisconnects: 0,
   floodDisconnects: 0,
   linesDroppedForFlooding: 0,
   timeoutDisconnects: 0,
@@ -52,6 +54,7 @@ const context: SessionContext = {
   supervisor: wrapControl<SupervisorControl>(supervisorPort),
   localRooms,
   batcher,
+  backlogWatch: new BacklogWatch(),
   counters,
   onClosed(session) {
     sessions.delete(session.connectionId);

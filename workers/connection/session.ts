@@ -24,7 +24,8 @@ import { currentRoomLine, helloLine, historyHeaderLine, infoLine, partedLine, re
 import { statsLines } from '../../src/protocol/stats-lines.ts';
 import { sanitizeText, shortenReason } from '../../src/protocol/text.ts';
 import type { CoordinatorOp, WorkerOp } from '../../src/thread-messages.ts';
-import { ClientOutput, type OutputCounters } from './client-output.ts';
+import type { BacklogWatch } from './backlog-watch.ts';
+import { ClientOutput, type FallenBehind, type OutputCounters } from './client-output.ts';
 import type { LocalRooms } from './local-rooms.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 
@@ -34,6 +35,7 @@ export type SessionCounters = OutputCounters &
     ConnectionWorkerStats,
     | 'messagesIn'
     | 'slowConsumersDisconnected'
+    | 'writeStallDisconnects'
     | 'floodDisconnects'
     | 'linesDroppedForFlooding'
     | 'timeoutDisconnects'
@@ -48,6 +50,7 @@ export interface SessionContext {
   supervisor: Remote<SupervisorControl>;
   localRooms: LocalRooms<Session>;
   batcher: WriteBatcher;
+  backlogWatch: BacklogWatch;
   counters: SessionCounters;
   onClosed(session: Session): void;
 }
@@ -59,6 +62,11 @@ export const greeting = infoLine(
 );
 // The seed's Python client opens with "NICK connection..." and no newline, then waits for its user.
 const seedHello = /^(\S{1,64}) connection\.\.\.$/;
+// The longest pending bytes that can still be a seed hello: 64 UTF-16 units of name (3 bytes of UTF-8
+// each at most) and the suffix. Longer pending input is never scanned for one, and neither is input
+// that does not end in the suffix's last '.', so a line dripped a byte at a time costs O(1) per byte.
+const seedHelloMaxBytes = 64 * 3 + ' connection...'.length;
+const fullStop = 0x2e;
 const maxLinesWhileClaiming = 256;
 const maxSeedNickAttempts = 99;
 const closeGraceMs = 2000;
@@ -90,9 +98,7 @@ export class Session implements LineSink {
     this.#context = context;
     this.#framer = new LineFramer(context.config.maxLineBytes);
     this.#floodGuard = new FloodGuard(context.config, performance.now());
-    this.output = new ClientOutput(socket, context.batcher, context.config.maxOutputBytes, context.counters, () =>
-      this.#dropSlowConsumer(),
-    );
+    this.output = new ClientOutput(socket, context, (why) => this.#dropSlowConsumer(why));
   }
 
   start(): void {
@@ -241,8 +247,11 @@ export class Session implements LineSink {
   #frame(chunk: Buffer): void {
     this.#framer.push(chunk, this);
     if (this.#phase !== 'naming') return;
-    const pending = this.#framer.pendingBytes();
-    const hello = pending.length > 0 ? seedHello.exec(pending.toString('utf8')) : null;
+    const framer = this.#framer;
+    const length = framer.pendingLength;
+    if (length === 0 || length > seedHelloMaxBytes) return;
+    const pending = framer.pendingBytes();
+    const hello = pending[length - 1] === fullStop ? seedHello.exec(pending.toString('utf8')) : null;
     if (hello !== null) {
       this.#framer.discardPending();
       this.#startSeedSession(hello[1]!);
@@ -396,16 +405,17 @@ export class Session implements LineSink {
     this.output.write(Buffer.from(text));
   }
 
-  #dropSlowConsumer(): void {
+  #dropSlowConsumer(why: FallenBehind): void {
     if (this.#phase === 'closed') return;
-    this.#context.counters.slowConsumersDisconnected++;
+    const { counters } = this.#context;
+    if (why === 'slow-consumer') counters.slowConsumersDisconnected++;
+    else counters.writeStallDisconnects++;
     this.#dropLocalMemberships();
-    this.#tellCoordinatorLeaving('slow consumer');
+    this.#tellCoordinatorLeaving(why === 'slow-consumer' ? 'slow consumer' : 'write stall');
     this.#phase = 'closed';
-    // The client is not reading, so its backlog would never drain: drop it, then try the reason line.
-    this.output.abandon();
-    this.output.socket.end(errorLine('SLOW_CONSUMER'));
-    setTimeout(() => this.output.socket.destroy(), closeGraceMs).unref();
+    // The client is not reading, so what is queued would never go: drop it and try the reason line,
+    // which waits behind the unsent backlog and so rarely arrives.
+    this.output.end(errorLine('SLOW_CONSUMER'), closeGraceMs, true);
   }
 
   #dropLocalMemberships(): void {
