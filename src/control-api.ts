@@ -40,7 +40,8 @@ export interface ServerStats {
   acceptor: AcceptorStats;
 }
 
-export interface AcceptorStats {
+/** The main thread's figures; its ThreadLoad is the acceptor's (and the supervisor's) event loop. */
+export interface AcceptorStats extends ThreadLoad {
   liveConnections: number;
   accepted: number;
   refusedServerFull: number;

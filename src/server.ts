@@ -7,12 +7,16 @@ import { listen } from './acceptor/acceptor.ts';
 import { Supervisor } from './acceptor/supervisor.ts';
 import type { ServerConfig } from './config.ts';
 import type { ServerStats } from './control-api.ts';
+import { type MetricsHttpServer, startMetricsHttpServer } from './metrics/metrics-http-server.ts';
+import { ServerMetrics } from './metrics/server-metrics.ts';
 import { errorLine } from './protocol/errors.ts';
 
 export interface RunningServer {
   readonly address: AddressInfo;
   /** The TLS listener's address, when --tls-cert and --tls-key were given. */
   readonly tlsAddress: AddressInfo | undefined;
+  /** The Prometheus endpoint's address, when --metrics-port was given. */
+  readonly metricsAddress: AddressInfo | undefined;
   stats(): Promise<ServerStats>;
   /** Stops accepting, delivers what was accepted, tells every client, flushes, closes, ends every thread. */
   close(): Promise<void>;
@@ -27,9 +31,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   const supervisor = new Supervisor(config);
   const listeners: Server[] = [];
+  let metrics: MetricsHttpServer | undefined;
   try {
     listeners.push(await listen(config.host, config.port, supervisor, false));
     if (config.tlsCertFile !== undefined) listeners.push(await listen(config.host, config.tlsPort, supervisor, true));
+    if (config.metricsPort !== undefined) {
+      metrics = await startMetricsHttpServer(config.metricsHost, config.metricsPort, new ServerMetrics(() => supervisor.stats()));
+    }
   } catch (error) {
     for (const listener of listeners) listener.close();
     await supervisor.stop(errorLine('SHUTTING_DOWN'));
@@ -38,9 +46,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   return {
     address: listeners[0]!.address() as AddressInfo,
     tlsAddress: listeners[1]?.address() as AddressInfo | undefined,
+    metricsAddress: metrics?.address,
     stats: () => supervisor.stats(),
     async close() {
       for (const listener of listeners) listener.close();
+      await metrics?.close();
       await supervisor.stop(errorLine('SHUTTING_DOWN'));
     },
     crashWorkerForTest: (index) => supervisor.crashWorkerForTest(index),

@@ -22,6 +22,7 @@ import type {
   CoordinatorData,
   SupervisorToCoordinator,
 } from '../thread-messages.ts';
+import { startThreadLoadGauge } from '../thread-load.ts';
 import { ConnectionLedger } from './connection-ledger.ts';
 
 const coordinatorScript = new URL('../../workers/coordinator/coordinator-worker.ts', import.meta.url);
@@ -50,6 +51,8 @@ export class Supervisor {
   #refusedPerIpLimit = 0;
   #workerRestarts = 0;
   #stopping = false;
+  readonly #stopLoadGauge = new AbortController();
+  readonly #threadLoad = startThreadLoadGauge(this.#stopLoadGauge.signal);
 
   constructor(config: ServerConfig) {
     this.#config = config;
@@ -111,6 +114,7 @@ export class Supervisor {
       coordinator,
       workers,
       acceptor: {
+        ...this.#threadLoad(),
         liveConnections: this.#ledger.size,
         accepted: this.#accepted,
         refusedServerFull: this.#refusedServerFull,
@@ -128,6 +132,7 @@ export class Supervisor {
   /** Graceful shutdown of every thread; see ConnectionWorkerControl.shutdown. */
   async stop(noticeLine: string): Promise<void> {
     this.#stopping = true;
+    this.#stopLoadGauge.abort();
     await Promise.all(this.#slots.filter((slot) => slot.alive).map((slot) => slot.control.shutdown(noticeLine)));
     await Promise.all([...this.#slots.map((slot) => slot.worker.terminate()), this.#coordinator.terminate()]);
   }
