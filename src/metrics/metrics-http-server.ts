@@ -4,7 +4,8 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ServerMetrics } from './server-metrics.ts';
+import type { ServerStats } from '../control-api.ts';
+import { ServerMetrics } from './server-metrics.ts';
 
 // A scraper needs one connection at a time; these bounds keep anything else that finds the port small.
 const maxMetricsConnections = 16;
@@ -16,7 +17,9 @@ export interface MetricsHttpServer {
   close(): Promise<void>;
 }
 
-export async function startMetricsHttpServer(host: string, port: number, metrics: ServerMetrics): Promise<MetricsHttpServer> {
+/** Serves the metrics of the server whose figures `stats` gathers; resolves once listening. */
+export async function startMetricsHttpServer(host: string, port: number, stats: () => Promise<ServerStats>): Promise<MetricsHttpServer> {
+  const metrics = new ServerMetrics(stats);
   const server = http.createServer({ headersTimeout: headersTimeoutMs, requestTimeout: requestTimeoutMs }, (request, response) => {
     if (request.method !== 'GET' || request.url?.split('?')[0] !== '/metrics') {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found: metrics are at GET /metrics\n');
