@@ -51,6 +51,10 @@ export interface ServerConfig {
    */
   operatorPassword: string | undefined;
   statsIntervalMs: number;
+  /** Prometheus metrics over HTTP on this port; undefined (the default) serves none. */
+  metricsPort: number | undefined;
+  /** Loopback by default: the metrics describe the server's load and are for its operator. */
+  metricsHost: string;
   logLevel: LogLevel;
   /** JSON records for log collectors, or readable lines; the default follows whether stdout is a terminal. */
   logFormat: LogFormat;
@@ -111,6 +115,8 @@ export const defaultConfig: ServerConfig = {
   tlsKeyFile: undefined,
   operatorPassword: undefined,
   statsIntervalMs: 0,
+  metricsPort: undefined,
+  metricsHost: '127.0.0.1',
   logLevel: 'info',
   logFormat: process.stdout.isTTY ? 'pretty' : 'json',
   testHooks: false,
@@ -201,6 +207,8 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .option('--tls-port <number>', 'TLS port, used with --tls-cert and --tls-key', integer(0, 65535), d.tlsPort)
     .option('--operator-password-file <file>', 'enables /oper with the password in this file (or set ROOMCAST_OPERATOR_PASSWORD)')
     .option('--stats-interval-ms <ms>', 'print a stats line this often (0: never)', integer(0, day), d.statsIntervalMs)
+    .option('--metrics-port <number>', 'serve Prometheus metrics at http://<metrics-host>:<port>/metrics (default: off)', integer(0, 65535))
+    .option('--metrics-host <address>', 'address the metrics endpoint listens on', d.metricsHost)
     .addOption(new Option('--log-level <level>', 'least severe log records written').choices(logLevels).default(d.logLevel))
     .addOption(
       new Option('--log-format <format>', 'json, or pretty for people (default: pretty on a terminal)')

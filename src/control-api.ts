@@ -44,7 +44,8 @@ export interface ServerStats {
   acceptor: AcceptorStats;
 }
 
-export interface AcceptorStats {
+/** The main thread's figures; its ThreadLoad is the acceptor's (and the supervisor's) event loop. */
+export interface AcceptorStats extends ThreadLoad {
   liveConnections: number;
   accepted: number;
   /** Refused because no connection worker was ready (SERVER_UNAVAILABLE). */

@@ -11,13 +11,15 @@ export interface ThreadLoad {
 
 const windowMs = 1000;
 
-export function startThreadLoadGauge(): () => ThreadLoad {
+/** Worker threads measure for their whole life; the main thread stops when `signal` aborts (server closed). */
+export function startThreadLoadGauge(signal?: AbortSignal): () => ThreadLoad {
   let windowStart = performance.eventLoopUtilization();
   let lastWindow = 0;
-  setInterval(() => {
+  const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
     lastWindow = performance.eventLoopUtilization(now, windowStart).utilization;
     windowStart = now;
   }, windowMs).unref();
+  signal?.addEventListener('abort', () => clearInterval(timer), { once: true });
   return () => ({ eventLoopUtilization: lastWindow, heapUsedBytes: process.memoryUsage().heapUsed });
 }

@@ -37,6 +37,14 @@ test('the per-address connect rate: on by default, lifted with 0', () => {
   assert.deepEqual([lifted.maxConnectsPerIpPerSecond, lifted.connectBurstPerIp], [0, 5]);
 });
 
+test('metrics are off by default and served on loopback when a port is given', () => {
+  assert.equal(parseServerArgs([], {}).metricsPort, undefined);
+  const config = parseServerArgs(['--metrics-port', '9990'], {});
+  assert.equal(config.metricsPort, 9990);
+  assert.equal(config.metricsHost, '127.0.0.1');
+  assert.equal(parseServerArgs(['--metrics-port', '0', '--metrics-host', '0.0.0.0'], {}).metricsHost, '0.0.0.0');
+});
+
 test('the operator password comes from the environment or a file, never from argv, never empty', (t) => {
   assert.equal(parseServerArgs([], { ROOMCAST_OPERATOR_PASSWORD: 's3cret' }).operatorPassword, 's3cret');
   assert.equal(parseServerArgs([], { ROOMCAST_OPERATOR_PASSWORD: '' }).operatorPassword, undefined);
@@ -55,6 +63,7 @@ test('the operator password comes from the environment or a file, never from arg
 for (const [args, message] of [
   [['--workers', 'many'], /--workers.*expected a whole number/],
   [['--port', '70000'], /--port.*expected a whole number from 0 to 65535/],
+  [['--metrics-port', 'on'], /--metrics-port.*expected a whole number from 0 to 65535/],
   [['--colour'], /unknown option '--colour'/],
   [['--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
   [['--operator-password-file', '/nonexistent/roomcast-password'], /cannot read --operator-password-file/],
@@ -72,7 +81,7 @@ for (const [args, message] of [
 test('--help documents the flags and exits 0', () => {
   const result = spawnSync(process.execPath, [mainScript, '--help'], { encoding: 'utf8', timeout: 10_000 });
   assert.equal(result.status, 0);
-  for (const flag of ['--workers', '--host', '--port', '--history-size', '--max-output-bytes', '--tls-cert']) {
+  for (const flag of ['--workers', '--host', '--port', '--history-size', '--max-output-bytes', '--tls-cert', '--metrics-port']) {
     assert.ok(result.stdout.includes(flag), `--help mentions ${flag}`);
   }
 });

@@ -31,6 +31,7 @@ import type {
   SupervisorToCoordinator,
 } from '../thread-messages.ts';
 import { ConnectRateLimiter } from './connect-rate-limiter.ts';
+import { startThreadLoadGauge } from '../thread-load.ts';
 import { ConnectionLedger } from './connection-ledger.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 
@@ -90,6 +91,8 @@ export class Supervisor {
   #workerRestarts = 0;
   #failedHandoffs = 0;
   #stopping = false;
+  readonly #stopLoadGauge = new AbortController();
+  readonly #threadLoad = startThreadLoadGauge(this.#stopLoadGauge.signal);
 
   constructor(config: ServerConfig, log: Logger) {
     this.#config = config;
@@ -185,6 +188,7 @@ export class Supervisor {
       coordinator,
       workers: answers.filter((answer) => answer !== undefined),
       acceptor: {
+        ...this.#threadLoad(),
         liveConnections: this.#ledger.size,
         accepted: this.#accepted,
         refusedUnavailable: this.#refusedUnavailable,
@@ -206,6 +210,7 @@ export class Supervisor {
   /** Graceful shutdown of every thread; see ConnectionWorkerControl.shutdown. A worker that dies meanwhile is skipped. */
   async stop(noticeLine: string): Promise<void> {
     this.#stopping = true;
+    this.#stopLoadGauge.abort();
     for (const timer of this.#restartTimers) clearTimeout(timer);
     this.#restartTimers.clear();
     // A starting worker holds no connection, but the coordinator's drain barrier would wait for it: end it.

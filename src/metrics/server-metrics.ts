@@ -1,0 +1,181 @@
+// What roomcast tells Prometheus: every metric, declared in the tables below, and how one ServerStats
+// fills them. The figures are gathered from every thread when Prometheus scrapes (Supervisor.stats() over
+// the control plane), so the hot path pays nothing for metrics.
+//
+// A new field in AcceptorStats, CoordinatorStats or ConnectionWorkerStats is one line in the matching
+// table: each table is typed to have an entry for every numeric field, so tsc names the table to extend.
+// Entries that share a metric name form one family told apart by their labels (same type and help).
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { AcceptorStats, ConnectionWorkerStats, CoordinatorStats, ServerStats } from '../control-api.ts';
+import type { ThreadLoad } from '../thread-load.ts';
+import { WorkerCounterTotals } from './worker-counter-totals.ts';
+
+interface MetricSpec {
+  type: 'counter' | 'gauge';
+  name: string;
+  help: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+const counter = (name: string, help: string, labels: Record<string, string> = {}): MetricSpec => ({ type: 'counter', name, help, labels });
+const gauge = (name: string, help: string, labels: Record<string, string> = {}): MetricSpec => ({ type: 'gauge', name, help, labels });
+
+type NumericKey<Stats> = { [Key in keyof Stats]-?: Stats[Key] extends number ? Key : never }[keyof Stats];
+
+const refused = 'Connections refused when accepted, by reason (the client was told why)';
+const disconnects = 'Connections the server closed on a client, by reason';
+
+/** The main thread (acceptor and supervisor). */
+const acceptorMetrics: Record<Exclude<NumericKey<AcceptorStats>, keyof ThreadLoad>, MetricSpec> = {
+  liveConnections: gauge('roomcast_connections', 'Open client connections'),
+  accepted: counter('roomcast_connections_accepted_total', 'Connections admitted and handed to a connection worker'),
+  refusedServerFull: counter('roomcast_connections_refused_total', refused, { reason: 'server_full' }),
+  refusedPerIpLimit: counter('roomcast_connections_refused_total', refused, { reason: 'per_ip_limit' }),
+  refusedTooFast: counter('roomcast_connections_refused_total', refused, { reason: 'connecting_too_fast' }),
+  refusedUnavailable: counter('roomcast_connections_refused_total', refused, { reason: 'no_worker_ready' }),
+  workersReady: gauge('roomcast_workers_ready', 'Connection workers ready to take connections'),
+  workerRestarts: counter('roomcast_worker_restarts_total', 'Connection workers that died and were replaced'),
+  failedHandoffs: counter('roomcast_failed_handoffs_total', 'Sockets handed to a worker that died before adopting them'),
+};
+
+const coordinatorMetrics: Record<Exclude<NumericKey<CoordinatorStats>, keyof ThreadLoad>, MetricSpec> = {
+  nicks: gauge('roomcast_nicks', 'Nicknames in use'),
+  rooms: gauge('roomcast_rooms', 'Rooms that exist'),
+  roomMessages: counter('roomcast_room_lines_total', 'Lines broadcast in rooms, notices included, each counted once'),
+  forwards: counter('roomcast_coordinator_forwards_total', 'Room lines the coordinator sent on, one per worker with members'),
+  workers: gauge('roomcast_coordinator_workers_with_members', 'Connection workers with at least one chatting client'),
+};
+
+/**
+ * Counters are summed over every worker the server has run, dead ones included (WorkerCounterTotals);
+ * gauges get one series per worker thread (label `thread`).
+ */
+const workerMetrics: Record<Exclude<NumericKey<ConnectionWorkerStats>, 'workerId' | keyof ThreadLoad>, MetricSpec> = {
+  connections: gauge('roomcast_worker_connections', 'Client connections each connection worker serves'),
+  rooms: gauge('roomcast_worker_rooms', 'Rooms with members on each connection worker'),
+  queuedBytes: gauge('roomcast_queued_bytes', 'Output waiting to be written to clients, per connection worker'),
+  messagesIn: counter('roomcast_messages_in_total', 'Lines received from clients'),
+  deliveriesOut: counter('roomcast_deliveries_out_total', 'Lines queued for clients, one per recipient'),
+  bytesOut: counter('roomcast_bytes_out_total', 'Bytes written to client sockets'),
+  socketWrites: counter('roomcast_socket_writes_total', 'socket.write calls; deliveries per write is how well output coalesces'),
+  slowConsumersDisconnected: counter('roomcast_disconnects_total', disconnects, { reason: 'slow_consumer' }),
+  writeStallDisconnects: counter('roomcast_disconnects_total', disconnects, { reason: 'write_stall' }),
+  floodDisconnects: counter('roomcast_disconnects_total', disconnects, { reason: 'flood' }),
+  timeoutDisconnects: counter('roomcast_disconnects_total', disconnects, { reason: 'timeout' }),
+  kicks: counter('roomcast_disconnects_total', disconnects, { reason: 'kick' }),
+  linesDroppedForFlooding: counter('roomcast_flood_lines_dropped_total', 'Lines dropped because their sender went over a flood limit'),
+  internalErrors: counter('roomcast_internal_errors_total', 'Server bugs met while serving a client (that client was disconnected)'),
+};
+
+/** Every thread: `thread` is acceptor, coordinator or worker-<id>, as in the logs. */
+const threadMetrics: Record<keyof ThreadLoad, MetricSpec> = {
+  eventLoopUtilization: gauge('roomcast_thread_event_loop_utilization', 'Event-loop utilisation over the last full second, 0 to 1'),
+  heapUsedBytes: gauge('roomcast_thread_heap_used_bytes', 'V8 heap in use'),
+};
+
+type Entries<Table> = [keyof Table & string, MetricSpec][];
+const entries = <Table extends object>(table: Table) => Object.entries(table) as Entries<Table>;
+const workerCounters = entries(workerMetrics).filter(([, spec]) => spec.type === 'counter');
+const workerGauges = entries(workerMetrics).filter(([, spec]) => spec.type === 'gauge');
+
+/** The longest a scrape waits for the threads; a thread that died mid-call never answers. */
+export const defaultStatsTimeoutMs = 5000;
+
+let processRegistry: Registry | undefined;
+
+/**
+ * prom-client's process metrics (CPU, memory, file descriptors, GC, the main thread's event-loop lag),
+ * registered once per process: they describe the process, not one server, and cannot be stopped.
+ */
+function processMetrics(): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry();
+    collectDefaultMetrics({ register: processRegistry });
+  }
+  return processRegistry;
+}
+
+export class ServerMetrics {
+  readonly #stats: () => Promise<ServerStats>;
+  readonly #statsTimeoutMs: number;
+  readonly #own = new Registry();
+  readonly #registry: Registry;
+  readonly #families = new Map<string, { spec: MetricSpec; metric: Counter | Gauge }>();
+  readonly #workerTotals = new WorkerCounterTotals(workerCounters.map(([key]) => key));
+  #scrape: Promise<string> | undefined;
+
+  constructor(stats: () => Promise<ServerStats>, statsTimeoutMs = defaultStatsTimeoutMs) {
+    this.#stats = stats;
+    this.#statsTimeoutMs = statsTimeoutMs;
+    for (const [, spec] of [...entries(acceptorMetrics), ...entries(coordinatorMetrics), ...workerCounters]) this.#define(spec, false);
+    for (const [, spec] of [...workerGauges, ...entries(threadMetrics)]) this.#define(spec, true);
+    this.#registry = Registry.merge([processMetrics(), this.#own]);
+  }
+
+  get contentType(): string {
+    return this.#registry.contentType;
+  }
+
+  /**
+   * The Prometheus text exposition of the whole server now. Scrapes that overlap share one round of
+   * stats, so snapshots reach the worker totals in the order they were taken.
+   */
+  scrape(): Promise<string> {
+    this.#scrape ??= this.#gather().finally(() => (this.#scrape = undefined));
+    return this.#scrape;
+  }
+
+  async #gather(): Promise<string> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`the server's threads did not answer within ${this.#statsTimeoutMs} ms`)),
+        this.#statsTimeoutMs,
+      );
+    });
+    try {
+      this.#record(await Promise.race([this.#stats(), timeout]));
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.#registry.metrics();
+  }
+
+  #define(spec: MetricSpec, perThread: boolean): void {
+    const family = this.#families.get(spec.name);
+    if (family !== undefined) {
+      if (family.spec.type !== spec.type || family.spec.help !== spec.help) throw new Error(`${spec.name} is declared twice differently`);
+      return;
+    }
+    const labelNames = [...Object.keys(spec.labels), ...(perThread ? ['thread'] : [])];
+    const config = { name: spec.name, help: spec.help, labelNames, registers: [this.#own] };
+    this.#families.set(spec.name, { spec, metric: spec.type === 'counter' ? new Counter(config) : new Gauge(config) });
+  }
+
+  #record({ acceptor, coordinator, workers }: ServerStats): void {
+    // Series of threads that are gone must not linger, so every value is set afresh.
+    for (const { metric } of this.#families.values()) metric.reset();
+    for (const [key, spec] of entries(acceptorMetrics)) this.#set(spec, acceptor[key]);
+    for (const [key, spec] of entries(coordinatorMetrics)) this.#set(spec, coordinator[key]);
+    const totals = this.#workerTotals.update(workers);
+    for (const [key, spec] of workerCounters) this.#set(spec, totals[key]);
+    const threads: [string, ThreadLoad][] = [
+      ['acceptor', acceptor],
+      ['coordinator', coordinator],
+      ...workers.map((worker): [string, ThreadLoad] => [`worker-${worker.workerId}`, worker]),
+    ];
+    for (const [thread, load] of threads) {
+      for (const [key, spec] of entries(threadMetrics)) this.#set(spec, load[key], thread);
+    }
+    for (const worker of workers) {
+      for (const [key, spec] of workerGauges) this.#set(spec, worker[key], `worker-${worker.workerId}`);
+    }
+  }
+
+  #set(spec: MetricSpec, value: number, thread?: string): void {
+    const labels = thread === undefined ? spec.labels : { ...spec.labels, thread };
+    const { metric } = this.#families.get(spec.name)!;
+    if (metric instanceof Counter) metric.inc(labels, value);
+    else metric.set(labels, value);
+  }
+}
