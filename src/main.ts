@@ -1,4 +1,4 @@
-// `npm start -- [flags]`: run a roomcast server until SIGINT or SIGTERM. Started through bin/roomcast.js,
+// `npm start -- [flags]`: run a roomcast server until SIGINT or SIGTERM. Started through src/start.js,
 // which checks the Node version first (this file needs Node 26 to run TypeScript at all).
 import { parseServerArgs } from './config.ts';
 import { createLogger } from './log.ts';

@@ -299,4 +299,47 @@ describe('Coordinator', () => {
       '-- the last 2 messages of dev (earlier, times in UTC):\n-- 2026-12-01 10:42:07Z [dev] -- bob joined\n-- 2026-12-01 10:42:07Z [dev] <bob> one\n',
     ]);
   });
+
+  test('/oper: refused unchecked after a few wrong tries per connection and per address; kicks need an operator', () => {
+    const h = new Harness({ operatorPassword: 'sesame' });
+    h.hello(1, 10, 'guesser', '192.0.2.7');
+    h.hello(2, 20, 'sibling', '192.0.2.7');
+    h.hello(2, 21, 'victim', '198.51.100.1');
+    for (const guess of ['a', 'b', 'c']) h.op(1, { type: 'oper', connectionId: 10, password: guess });
+    assert.deepEqual(
+      replies(h.take(1)).map((line) => line.slice(0, 14)),
+      ['!! OPER_FAILED', '!! OPER_FAILED', '!! OPER_FAILED'],
+    );
+    h.op(1, { type: 'oper', connectionId: 10, password: 'sesame' });
+    assert.match(replies(h.take(1))[0]!, /^!! OPER_LOCKED .*60 s/);
+    h.op(2, { type: 'oper', connectionId: 20, password: 'sesame' });
+    assert.match(replies(h.take(2))[0]!, /^!! OPER_LOCKED /, 'the same address is locked too');
+    h.op(2, { type: 'kick', connectionId: 20, nick: 'victim', reason: 'x' });
+    assert.match(replies(h.take(2))[0]!, /^!! NOT_OPERATOR /);
+    h.nowMs += 60_000;
+    h.op(1, { type: 'oper', connectionId: 10, password: 'sesame' });
+    assert.deepEqual(h.take(1), [
+      { type: 'oper-granted', connectionId: 10 },
+      { type: 'reply', connectionId: 10, text: '-- You are now an operator.\n' },
+    ]);
+    h.op(1, { type: 'kick', connectionId: 10, nick: 'guesser', reason: 'oops' });
+    assert.match(replies(h.take(1))[0]!, /^!! KICK_SELF /);
+    h.op(1, { type: 'kick', connectionId: 10, nick: 'victim', reason: 'spam' });
+    assert.deepEqual(h.take(2), [{ type: 'kicked', connectionId: 21, by: 'guesser', reason: 'spam' }]);
+  });
+
+  test('a client creates at most --room-creations-per-minute rooms; the tokens come back with time', () => {
+    const h = new Harness({ roomCreationsPerMinute: 2 });
+    h.hello(1, 10, 'alice');
+    h.hello(1, 11, 'bob');
+    for (const room of ['a', 'b', 'c']) h.op(1, { type: 'join', connectionId: 10, room });
+    const refusals = h.take(1).filter((op) => op.type === 'join-refused');
+    assert.equal(refusals.length, 1);
+    assert.match(refusals[0]!.type === 'join-refused' ? refusals[0].errorLine : '', /^!! ROOM_CREATION_LIMIT .*"c"/);
+    h.op(1, { type: 'join', connectionId: 11, room: 'c' });
+    assert.equal(h.take(1)[0]?.type, 'joined', "another client's budget is its own");
+    h.nowMs += 30_000;
+    h.op(1, { type: 'join', connectionId: 10, room: 'd' });
+    assert.equal(h.take(1)[0]?.type, 'joined', 'one room back after half a minute');
+  });
 });

@@ -63,3 +63,38 @@ describe('normalizeRoomName', () => {
     );
   });
 });
+
+describe('nickKey', () => {
+  test('one key for a nick whatever its case', () => {
+    assert.equal(nickKey('Alice'), nickKey('aLiCe'));
+    assert.equal(nickKey('ALICE'), nickKey('alice'));
+  });
+
+  test('look-alikes share a key (UTS #39 confusables 0/O, 1/l/I, m/rn, closed under case)', () => {
+    for (const [real, impostor] of [
+      ['alice', 'aIice'],
+      ['alice', 'a1ice'],
+      ['bob', 'b0b'],
+      ['bob', 'B0B'],
+      ['mallory', 'rnallory'],
+      ['Mallory', 'rnaIlory'],
+    ]) {
+      assert.equal(nickKey(impostor!), nickKey(real!), `${impostor} ~ ${real}`);
+    }
+  });
+
+  test('different names keep different keys', () => {
+    for (const [a, b] of [
+      ['alice', 'alicia'],
+      ['bob', 'rob'],
+      ['ann', 'anne'],
+      ['x_1', 'x-1'],
+    ]) {
+      assert.notEqual(nickKey(a!), nickKey(b!), `${a} vs ${b}`);
+    }
+  });
+
+  test('the key is stable: applying it twice changes nothing, so it can be used as a map key', () => {
+    fc.assert(fc.property(nameLike, (text) => assert.equal(nickKey(nickKey(text)), nickKey(text))));
+  });
+});

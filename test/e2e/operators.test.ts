@@ -42,6 +42,25 @@ test('/stats and /kick are refused until /oper with the right password', async (
   admin.close();
 });
 
+test('an operator cannot kick itself or another operator', async () => {
+  const first = await LineClient.joined(server.port, 'first_op');
+  const second = await LineClient.joined(server.port, 'second_op');
+  for (const op of [first, second]) {
+    op.send('/oper correct horse');
+    await op.waitFor((line) => line === '-- You are now an operator.');
+  }
+  let error = nextError(first);
+  first.send('/kick first_op');
+  assert.match(await error, /^!! KICK_SELF /);
+  error = nextError(first);
+  first.send('/kick SECOND_OP bye');
+  assert.match(await error, /^!! KICK_OPERATOR second_op is an operator/);
+  second.send('still here');
+  await first.waitFor((line) => line === '[lobby] <second_op> still here');
+  first.close();
+  second.close();
+});
+
 test('without an operator password nobody can become an operator', async () => {
   const open = await startTestServer({ workers: 1 });
   try {
@@ -49,6 +68,12 @@ test('without an operator password nobody can become an operator', async () => {
     hopeful.send('/oper ');
     hopeful.send('/oper anything');
     assert.match(await hopeful.waitFor((line) => line.startsWith('!! OPER_DISABLED')), /no operator password/);
+    // Not "see /oper" on a server where /oper cannot work.
+    for (const command of ['/stats', '/kick hopeful']) {
+      const error = nextError(hopeful);
+      hopeful.send(command);
+      assert.match(await error, /^!! OPER_DISABLED /, command);
+    }
     hopeful.close();
   } finally {
     await open.close();

@@ -15,4 +15,4 @@ if (Number(process.versions.node.split('.')[0]) < requiredMajor) {
   process.exit(1);
 }
 
-await import('../src/main.ts');
+await import('./main.ts');
