@@ -12,6 +12,7 @@ import { defaultConfig } from '../src/config.ts';
 import type { SupervisorControl } from '../src/control-api.ts';
 import type { WorkerOp } from '../src/thread-messages.ts';
 import { BacklogWatch } from '../workers/connection/backlog-watch.ts';
+import { ConnectionEventLog } from '../workers/connection/connection-event-log.ts';
 import { LocalRooms } from '../workers/connection/local-rooms.ts';
 import { Session, type SessionContext, type SessionCounters } from '../workers/connection/session.ts';
 import { WriteBatcher } from '../workers/connection/write-batcher.ts';
@@ -47,6 +48,7 @@ test('an op from the coordinator that the session cannot handle costs that conne
   const context: SessionContext = {
     config: defaultConfig,
     log: pino({ level: 'silent' }),
+    events: new ConnectionEventLog(pino({ level: 'silent' })),
     coordinator: new BatchedPort<WorkerOp>(channel.port1),
     // Never called here: /stats is not sent.
     supervisor: {} as Remote<SupervisorControl>,

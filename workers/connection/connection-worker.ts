@@ -16,6 +16,7 @@ import type {
   WorkerOp,
 } from '../../src/thread-messages.ts';
 import { BacklogWatch } from './backlog-watch.ts';
+import { ConnectionEventLog } from './connection-event-log.ts';
 import { LocalRooms } from './local-rooms.ts';
 import { RoomLineRun } from './room-line-run.ts';
 import { Session, type SessionContext, type SessionCounters } from './session.ts';
@@ -50,6 +51,7 @@ const log = createLogger(config, `worker-${workerId}`);
 const context: SessionContext = {
   config,
   log,
+  events: new ConnectionEventLog(log),
   coordinator,
   supervisor: wrapControl<SupervisorControl>(supervisorPort),
   localRooms,

@@ -25,6 +25,7 @@ import { statsLines } from '../../src/protocol/stats-lines.ts';
 import { sanitizeText, shortenReason } from '../../src/protocol/text.ts';
 import type { CoordinatorOp, WorkerOp } from '../../src/thread-messages.ts';
 import type { BacklogWatch } from './backlog-watch.ts';
+import type { ConnectionEventLog } from './connection-event-log.ts';
 import { ClientOutput, type FallenBehind, type OutputCounters } from './client-output.ts';
 import type { LocalRooms } from './local-rooms.ts';
 import type { WriteBatcher } from './write-batcher.ts';
@@ -46,6 +47,7 @@ export type SessionCounters = OutputCounters &
 export interface SessionContext {
   config: ServerConfig;
   log: Logger;
+  events: ConnectionEventLog;
   coordinator: BatchedPort<WorkerOp>;
   supervisor: Remote<SupervisorControl>;
   localRooms: LocalRooms<Session>;
@@ -88,6 +90,8 @@ export class Session implements LineSink {
   #seed: { prefix: string; baseNick: string; attempt: number } | undefined;
   #lastLine = '';
   #isOperator = false;
+  /** Why the server is closing this connection, for the disconnect record; unset when the client left. */
+  #closeReason: string | undefined;
   readonly #floodGuard: FloodGuard;
   #handshakeTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
@@ -120,6 +124,7 @@ export class Session implements LineSink {
       );
     }
     this.#write(greeting);
+    this.#context.events.connected(this);
   }
 
   /** Shutdown: read nothing more from this client (what was read is still handled). */
@@ -134,6 +139,7 @@ export class Session implements LineSink {
    */
   close(lastLine: string, leaveReason: string): void {
     if (this.#phase === 'leaving' || this.#phase === 'closed') return;
+    this.#closeReason = leaveReason === '' ? 'quit' : leaveReason;
     if (this.#phase === 'naming') {
       this.#phase = 'closed';
       return this.output.end(lastLine, closeGraceMs);
@@ -158,6 +164,7 @@ export class Session implements LineSink {
         return;
       case 'disconnect':
         counters.floodDisconnects++;
+        this.#context.events.dropped(this, this.#nick || undefined, 'flooding');
         return this.close(errorLine('FLOOD_DISCONNECT'), 'flooding');
     }
     if (!isUtf8(bytes)) this.#write(errorLine('BAD_ENCODING'));
@@ -410,8 +417,11 @@ export class Session implements LineSink {
     const { counters } = this.#context;
     if (why === 'slow-consumer') counters.slowConsumersDisconnected++;
     else counters.writeStallDisconnects++;
+    const reason = why === 'slow-consumer' ? 'slow consumer' : 'write stall';
+    this.#closeReason = reason;
+    this.#context.events.dropped(this, this.#nick || undefined, reason);
     this.#dropLocalMemberships();
-    this.#tellCoordinatorLeaving(why === 'slow-consumer' ? 'slow consumer' : 'write stall');
+    this.#tellCoordinatorLeaving(this.#closeReason);
     this.#phase = 'closed';
     // The client is not reading, so what is queued would never go: drop it and try the reason line,
     // which waits behind the unsent backlog and so rarely arrives.
@@ -442,6 +452,7 @@ export class Session implements LineSink {
     this.#tellCoordinatorLeaving('connection closed');
     this.#phase = 'closed';
     this.output.abandon();
+    this.#context.events.disconnected(this, this.#nick || undefined, this.#closeReason ?? 'closed by the client');
     this.#context.onClosed(this);
   }
 }
