@@ -6,7 +6,9 @@ const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 export function statsLines({ acceptor, coordinator, workers }: ServerStats): string {
   const lines = [
-    `connections ${acceptor.liveConnections} (accepted ${acceptor.accepted}, refused ${acceptor.refusedServerFull} full + ${acceptor.refusedPerIpLimit} per-address), worker restarts ${acceptor.workerRestarts}`,
+    `connections ${acceptor.liveConnections} (accepted ${acceptor.accepted}, refused ${acceptor.refusedServerFull} full + ${acceptor.refusedPerIpLimit} per-address + ` +
+      `${acceptor.refusedTooFast} too fast + ${acceptor.refusedUnavailable} no worker ready), workers ready ${acceptor.workersReady}, ` +
+      `worker restarts ${acceptor.workerRestarts}, failed handoffs ${acceptor.failedHandoffs}`,
     `nicks ${coordinator.nicks}, rooms ${coordinator.rooms}, room messages ${coordinator.roomMessages}, forwards to workers ${coordinator.forwards}`,
     ...workers.map(
       (w) =>
