@@ -45,6 +45,8 @@ export type CoordinatorOp =
   | { type: 'hello-result'; connectionId: number; nick: string; accepted: boolean }
   | { type: 'rename-result'; connectionId: number; nick: string; accepted: boolean }
   | { type: 'reply'; connectionId: number; text: string }
+  /** The answer to a listing this connection asked for: its bytes are charged to the asker's flood budget. */
+  | { type: 'answer'; connectionId: number; text: string }
   /** The answer to `leave`: everything the coordinator had for this connection was sent before it. */
   | { type: 'left'; connectionId: number }
   | { type: 'kicked'; connectionId: number; by: string; reason: string }

@@ -38,6 +38,10 @@ interface Room {
   /** How many members each worker has here: the room's lines go once to each of these workers. */
   membersPerWorker: Map<number, number>;
   history: HistoryRing;
+  /** The cached /who answer; cleared when someone joins, leaves or is renamed here. */
+  memberList: string | undefined;
+  /** The cached /history answer, good while no line has been added (same sequence) for the same count. */
+  historyAnswer: { sequence: number; count: number; text: string } | undefined;
 }
 
 export type SendToWorker = (workerId: number, op: CoordinatorOp) => void;
@@ -53,6 +57,10 @@ export class Coordinator {
   readonly #rooms = new Map<string, Room>();
   #roomLines = 0;
   #forwards = 0;
+  // Listings are answered from caches, cleared when what they show changes (a join, a leave, a rename),
+  // never per room line: a storm of /rooms and /who costs a lookup each, not a rebuild and a sort.
+  /** The cached /rooms answer; cleared when any room's membership changes (it shows member counts). */
+  #roomList: string | undefined;
 
   constructor(config: ServerConfig, send: SendToWorker) {
     this.#config = config;
@@ -74,11 +82,11 @@ export class Coordinator {
       case 'private':
         return this.#withMember(op.connectionId, (member) => this.#private(member, op.toNick, op.text));
       case 'list-rooms':
-        return this.#reply(workerId, op.connectionId, this.#roomList());
+        return this.#answer(workerId, op.connectionId, this.#roomListAnswer());
       case 'list-members':
-        return this.#reply(workerId, op.connectionId, this.#memberList(op.room));
+        return this.#answer(workerId, op.connectionId, this.#memberListAnswer(op.room));
       case 'history':
-        return this.#reply(workerId, op.connectionId, this.#historyLines(op.room, op.count));
+        return this.#answer(workerId, op.connectionId, this.#historyAnswer(op.room, op.count));
       case 'leave':
         // `left` goes first: the leaver gets every room line sequenced before it, but not its own quit notice.
         this.#send(workerId, { type: 'left', connectionId: op.connectionId });
@@ -132,6 +140,7 @@ export class Coordinator {
     }
     if (room.members.has(member.connectionId)) return;
     room.members.set(member.connectionId, member);
+    this.#membershipChanged(room);
     room.membersPerWorker.set(member.workerId, (room.membersPerWorker.get(member.workerId) ?? 0) + 1);
     member.rooms.add(room);
     const history = room.history.last(this.#config.historyOnJoin);
@@ -164,7 +173,10 @@ export class Coordinator {
     this.#membersByNick.delete(nickKey(previous));
     this.#membersByNick.set(nickKey(nick), member);
     member.nick = nick;
-    for (const room of member.rooms) this.#broadcast(room, renamedNotice(room.name, previous, nick));
+    for (const room of member.rooms) {
+      room.memberList = undefined;
+      this.#broadcast(room, renamedNotice(room.name, previous, nick));
+    }
   }
 
   #private(sender: Member, toNick: string, text: string): void {
@@ -211,6 +223,8 @@ export class Coordinator {
       members: new Map(),
       membersPerWorker: new Map(),
       history: new HistoryRing(this.#config.historySize, this.#config.historyMaxChars),
+      memberList: undefined,
+      historyAnswer: undefined,
     };
     this.#rooms.set(name, room);
     return room;
@@ -219,6 +233,7 @@ export class Coordinator {
   #removeFromRoom(member: Member, room: Room): void {
     room.members.delete(member.connectionId);
     member.rooms.delete(room);
+    this.#membershipChanged(room);
     const left = (room.membersPerWorker.get(member.workerId) ?? 1) - 1;
     if (left > 0) room.membersPerWorker.set(member.workerId, left);
     else room.membersPerWorker.delete(member.workerId);
@@ -230,23 +245,43 @@ export class Coordinator {
     this.#send(workerId, { type: 'reply', connectionId, text });
   }
 
-  #roomList(): string {
+  /** The answer to what this connection asked for: the worker charges its bytes to the asker. */
+  #answer(workerId: number, connectionId: number, text: string): void {
+    this.#send(workerId, { type: 'answer', connectionId, text });
+  }
+
+  #membershipChanged(room: Room): void {
+    this.#roomList = undefined;
+    room.memberList = undefined;
+  }
+
+  #roomListAnswer(): string {
+    if (this.#roomList !== undefined) return this.#roomList;
     const rooms = [...this.#rooms.values()].sort((a, b) => a.name.localeCompare(b.name));
     const listed = rooms.slice(0, maxListedRooms).map((room) => `${room.name} (${room.members.size})`);
     const more = rooms.length > maxListedRooms ? `, and ${rooms.length - maxListedRooms} more` : '';
-    return infoLine(rooms.length === 0 ? 'no rooms' : `rooms: ${listed.join(', ')}${more}`);
+    this.#roomList = infoLine(rooms.length === 0 ? 'no rooms' : `rooms: ${listed.join(', ')}${more}`);
+    return this.#roomList;
   }
 
-  #memberList(roomName: string): string {
+  #memberListAnswer(roomName: string): string {
     const room = this.#rooms.get(roomName);
     if (room === undefined) return infoLine(`nobody is in ${roomName}`);
+    if (room.memberList !== undefined) return room.memberList;
     const nicks = [...room.members.values()].map((member) => member.nick).sort();
     const more = nicks.length > maxListedMembers ? `, and ${nicks.length - maxListedMembers} more` : '';
-    return infoLine(`${roomName} (${nicks.length}): ${nicks.slice(0, maxListedMembers).join(', ')}${more}`);
+    room.memberList = infoLine(`${roomName} (${nicks.length}): ${nicks.slice(0, maxListedMembers).join(', ')}${more}`);
+    return room.memberList;
   }
 
-  #historyLines(roomName: string, count: number): string {
-    const lines = this.#rooms.get(roomName)?.history.last(count) ?? [];
-    return historyHeaderLine(roomName, lines.length) + lines.join('');
+  #historyAnswer(roomName: string, count: number): string {
+    const room = this.#rooms.get(roomName);
+    if (room === undefined) return historyHeaderLine(roomName, 0);
+    const cached = room.historyAnswer;
+    if (cached !== undefined && cached.sequence === room.sequence && cached.count === count) return cached.text;
+    const lines = room.history.last(count);
+    const text = historyHeaderLine(roomName, lines.length) + lines.join('');
+    room.historyAnswer = { sequence: room.sequence, count, text };
+    return text;
   }
 }
