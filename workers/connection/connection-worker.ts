@@ -6,6 +6,9 @@ import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchedPort } from '../../src/batched-port.ts';
 import { exposeControl, wrapControl, type ConnectionWorkerControl, type SupervisorControl } from '../../src/control-api.ts';
+import { CreditedPort } from '../../src/credited-port.ts';
+import { Acknowledger, coordinatorOpWeight, FlowWindow, workerOpWeight, workerToCoordinatorWindow } from '../../src/flow-window.ts';
+import { createLogger, LogSampler } from '../../src/log.ts';
 import { startThreadLoadGauge } from '../../src/thread-load.ts';
 import type {
   AcceptorToConnectionWorker,
@@ -14,6 +17,7 @@ import type {
   CoordinatorOp,
   WorkerOp,
 } from '../../src/thread-messages.ts';
+import { InputGate } from './input-gate.ts';
 import { LocalRooms } from './local-rooms.ts';
 import { RoomLineRun } from './room-line-run.ts';
 import { Session, type SessionContext, type SessionCounters } from './session.ts';
@@ -35,8 +39,28 @@ const counters: SessionCounters = {
   kicks: 0,
   internalErrors: 0,
 };
+const log = createLogger(config, `worker-${workerId}`);
+// Pauses can come and go many times a second under a storm: log the first few of each window.
+const pauseLogSampler = new LogSampler(4, 10_000);
+const inputGate = new InputGate(
+  () => [...sessions.values()].map((session) => session.output.socket),
+  (paused, reason) => {
+    if (!pauseLogSampler.take(performance.now(), (suppressed) => log.warn({ suppressed }, 'more input pauses and resumes not logged'))) {
+      return;
+    }
+    if (paused) log.warn({ reason, coordinatorBacklogOps: coordinator.window.inFlight }, 'input paused: the coordinator is behind');
+    else log.info({ reason, ...inputGate.stats(performance.now()) }, 'input resumed');
+  },
+);
 const acceptorPort = new BatchedPort<ConnectionWorkerToAcceptor>(acceptor);
-const coordinator = new BatchedPort<WorkerOp>(coordinatorPort);
+const coordinator = new CreditedPort<WorkerOp>(
+  coordinatorPort,
+  new FlowWindow(workerToCoordinatorWindow.highWater, workerToCoordinatorWindow.lowWater, (over) =>
+    inputGate.set('backlog', over, performance.now()),
+  ),
+  workerOpWeight,
+);
+const coordinatorOpsHandled = new Acknowledger();
 const roomLineRun = new RoomLineRun(localRooms);
 const batcher = new WriteBatcher(() => roomLineRun.close());
 const context: SessionContext = {
@@ -65,21 +89,36 @@ acceptor.on('message', ({ connectionId, socket, tls }: AcceptorToConnectionWorke
   const session = new Session(connectionId, stream, context);
   sessions.set(connectionId, session);
   session.start();
+  inputGate.adopt(stream);
 });
 
 let drained: (() => void) | undefined;
 let allClosed: (() => void) | undefined;
 
 coordinatorPort.on('message', (batch: CoordinatorOp[]) => {
+  // Units handled, for the acknowledgement: room lines weigh one each, the rest by coordinatorOpWeight.
+  let units = 0;
   for (const op of batch) {
     if (op.type === 'deliver') {
+      units++;
       if (roomLineRun.add(op.room, op.line)) batcher.scheduleFlush();
       continue;
     }
+    if (op.type === 'ack') {
+      coordinator.window.acknowledged(op.ops);
+      continue;
+    }
+    if (op.type === 'overload') {
+      inputGate.set('overload', op.on, performance.now());
+      continue;
+    }
+    units += coordinatorOpWeight(op);
     roomLineRun.close();
     if (op.type === 'drained') drained?.();
     else sessions.get(op.connectionId)?.handleCoordinatorOp(op);
   }
+  const due = coordinatorOpsHandled.handled(units);
+  if (due > 0) coordinator.sendUncounted({ type: 'ack', ops: due });
 });
 
 const threadLoad = startThreadLoadGauge();
@@ -93,11 +132,15 @@ const control: ConnectionWorkerControl = {
       connections: sessions.size,
       rooms: localRooms.roomCount,
       queuedBytes,
+      ...inputGate.stats(performance.now()),
+      coordinatorBacklogOps: coordinator.window.inFlight,
+      coordinatorBacklogPeakOps: coordinator.window.peak,
       ...threadLoad(),
       ...counters,
     };
   },
   async shutdown(noticeLine) {
+    inputGate.shut();
     for (const session of sessions.values()) session.stopReading();
     const everyWorkerDrained = new Promise<void>((resolve) => (drained = resolve));
     coordinator.send({ type: 'drain' });

@@ -7,7 +7,7 @@
 // members of a room, on any worker, see one sequence. A joiner's `joined` op (with history) is queued
 // to its worker before the join notice, so it gets every room line from its own notice on.
 import type { ServerConfig } from '../../src/config.ts';
-import type { CoordinatorStats } from '../../src/control-api.ts';
+import type { CoordinatorFlowStats, CoordinatorStats } from '../../src/control-api.ts';
 import type { ThreadLoad } from '../../src/thread-load.ts';
 import { errorLine } from '../../src/protocol/errors.ts';
 import { defaultRoom, nickKey } from '../../src/protocol/names.ts';
@@ -67,7 +67,7 @@ export class Coordinator {
     this.#send = send;
   }
 
-  handle(workerId: number, op: Exclude<WorkerOp, { type: 'drain' }>): void {
+  handle(workerId: number, op: Exclude<WorkerOp, { type: 'drain' | 'ack' }>): void {
     switch (op.type) {
       case 'say':
         return this.#sayInRoom(op.room, op.line);
@@ -101,8 +101,8 @@ export class Coordinator {
     for (const member of this.#members.values()) if (member.workerId === workerId) this.#leave(member, reason);
   }
 
-  /** Routing figures; the coordinator thread adds its own load (ThreadLoad) to them. */
-  stats(): Omit<CoordinatorStats, keyof ThreadLoad> {
+  /** Routing figures; the coordinator thread adds its own load and flow control figures to them. */
+  stats(): Omit<CoordinatorStats, keyof ThreadLoad | keyof CoordinatorFlowStats> {
     const workers = new Set<number>();
     for (const member of this.#members.values()) workers.add(member.workerId);
     return {
