@@ -114,3 +114,31 @@ test('a listing storm with flood control off: bystanders still chat promptly, ev
   for (const deadline = Date.now() + 5000; !drained(after) && Date.now() < deadline; await sleep(50)) after = await server.server.stats();
   assert.ok(drained(after), `backlogs drained: ${JSON.stringify(after.coordinator)}`);
 });
+
+test('shutdown in the middle of an overload still delivers what was accepted and closes everyone', async (t) => {
+  const server = await startTestServer({ workers: 2, floodMessagesPerSecond: 0, floodBytesPerSecond: 0 });
+  let closed = false;
+  t.after(() => (closed ? undefined : server.close()));
+  const alice = await LineClient.joined(server.port, 'alice');
+  const bob = await LineClient.joined(server.port, 'bob');
+  alice.socket.write(Array.from({ length: 100 }, (_, i) => `filler ${i} ${'x'.repeat(40)}\n`).join(''));
+  await bob.waitFor((line) => line.includes('filler 99 '));
+  const abusers = await Promise.all(Array.from({ length: abuserCount }, (_, i) => abuser(server.port, `abuser${i}`, 64 * 1024)));
+  t.after(() => {
+    for (const abuser of abusers) abuser.stop();
+  });
+  let overloaded = false;
+  for (const deadline = Date.now() + 10_000; !overloaded && Date.now() < deadline; await sleep(20)) {
+    overloaded = (await server.server.stats()).coordinator.overloads > 0;
+  }
+  assert.ok(overloaded, 'the storm overloaded the server');
+  alice.send('last words');
+  await alice.waitFor((line) => line === '[lobby] <alice> last words');
+  const startedMs = performance.now();
+  await server.close();
+  closed = true;
+  t.diagnostic(`closed in ${(performance.now() - startedMs).toFixed(0)} ms`);
+  await Promise.all([alice.waitForClose(), bob.waitForClose()]);
+  for (const client of [alice, bob]) assert.match(client.lines.at(-1)!, /^!! SHUTTING_DOWN /);
+  assert.ok(bob.lines.includes('[lobby] <alice> last words'), 'a line accepted before the shutdown reached everyone');
+});
