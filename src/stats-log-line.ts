@@ -14,6 +14,8 @@ const totals: Counter[] = [
   'timeoutDisconnects',
   'kicks',
   'internalErrors',
+  'backpressureMs',
+  'backpressurePauses',
 ];
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
@@ -34,6 +36,8 @@ export function statsLogLine({ acceptor, coordinator, workers }: ServerStats): s
     `nicks=${coordinator.nicks}`,
     `rooms=${coordinator.rooms}`,
     `roomMessages=${coordinator.roomMessages}`,
+    `overloadMs=${coordinator.overloadMs}`,
+    `overloads=${coordinator.overloads}`,
     ...totals.map((key) => `${key}=${sum(key)}`),
     `refused=${acceptor.refusedServerFull + acceptor.refusedPerIpLimit}`,
     `workerRestarts=${acceptor.workerRestarts}`,
