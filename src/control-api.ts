@@ -11,9 +11,9 @@ export interface WorkerFlowStats {
   backpressureMs: number;
   /** Times reading was paused. */
   backpressurePauses: number;
-  /** Ops sent to the coordinator and not yet acknowledged, now and at most. */
-  coordinatorBacklogOps: number;
-  coordinatorBacklogPeakOps: number;
+  /** Units (flow-window.ts: ops, listings by their flood cost) sent to the coordinator and not yet acknowledged, now and at most. */
+  coordinatorBacklogUnits: number;
+  coordinatorBacklogPeakUnits: number;
 }
 
 export interface ConnectionWorkerStats extends ThreadLoad, WorkerFlowStats {
@@ -70,9 +70,9 @@ export interface CoordinatorFlowStats {
   overloadMs: number;
   /** Times overload came on. */
   overloads: number;
-  /** Ops sent to a worker and not yet acknowledged: the largest now, and the most ever. */
-  workerBacklogOps: number;
-  workerBacklogPeakOps: number;
+  /** Units (flow-window.ts: ops, plus one per KiB of answers) sent to a worker and not yet acknowledged: the largest now, and the most ever. */
+  workerBacklogUnits: number;
+  workerBacklogPeakUnits: number;
 }
 
 export interface CoordinatorStats extends ThreadLoad, CoordinatorFlowStats {

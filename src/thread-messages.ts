@@ -9,7 +9,7 @@
 //
 // Hot-path ops travel in arrays: a BatchedPort posts one array per destination per event-loop turn.
 // Both directions between a worker and the coordinator are credit flow controlled (flow-window.ts):
-// each side acknowledges what it handled with an `ack` op, and the sender's un-acknowledged ops are
+// each side acknowledges what it handled with an `ack` op, and what the sender has un-acknowledged is
 // bounded — past the bound the workers stop reading their sockets.
 import type { Socket } from 'node:net';
 import type { MessagePort } from 'node:worker_threads';
@@ -38,8 +38,8 @@ export type WorkerOp =
   | { type: 'kick'; connectionId: number; nick: string; reason: string }
   /** Shutdown barrier: this worker reads no more input; everything it accepted was sent before this. */
   | { type: 'drain' }
-  /** Flow control: the worker has handled `ops` more of the coordinator's ops (not counted itself). */
-  | { type: 'ack'; ops: number };
+  /** Flow control: the worker has handled `units` more of the coordinator's ops (not counted itself). */
+  | { type: 'ack'; units: number };
 
 /** What the coordinator tells a connection worker. */
 export type CoordinatorOp =
@@ -57,8 +57,8 @@ export type CoordinatorOp =
   | { type: 'kicked'; connectionId: number; by: string; reason: string }
   /** Every worker has drained, and every room line they sent was delivered before this. */
   | { type: 'drained' }
-  /** Flow control: the coordinator has handled `ops` more of this worker's ops (not counted itself). */
-  | { type: 'ack'; ops: number }
+  /** Flow control: the coordinator has handled `units` more of this worker's ops (not counted itself). */
+  | { type: 'ack'; units: number }
   /** Some worker is too far behind the coordinator: every worker stops reading its sockets until `on: false`. */
   | { type: 'overload'; on: boolean };
 

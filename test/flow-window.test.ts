@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   Acknowledger,
-  ackEveryOps,
+  ackEveryUnits,
   coordinatorOpWeight,
   coordinatorToWorkerWindow,
   FlowWindow,
@@ -44,7 +44,7 @@ describe('FlowWindow', () => {
   });
 
   test('the marks must leave room for lazy acknowledgements', () => {
-    assert.throws(() => new FlowWindow(1000, ackEveryOps - 1, () => {}), RangeError);
+    assert.throws(() => new FlowWindow(1000, ackEveryUnits - 1, () => {}), RangeError);
     assert.throws(() => new FlowWindow(300, 300, () => {}), RangeError);
     for (const { highWater, lowWater } of [workerToCoordinatorWindow, coordinatorToWorkerWindow]) {
       assert.doesNotThrow(() => new FlowWindow(highWater, lowWater, () => {}));
@@ -62,15 +62,15 @@ describe('FlowWindow', () => {
       if (due > 0) window.acknowledged(due);
     }
     assert.deepEqual(changes, [true, false]);
-    assert.ok(window.inFlight < ackEveryOps);
+    assert.ok(window.inFlight < ackEveryUnits);
   });
 });
 
 describe('Acknowledger', () => {
-  test('acknowledges once at least ackEveryOps are handled, all of them at once', () => {
+  test('acknowledges once at least ackEveryUnits are handled, all of them at once', () => {
     const receiver = new Acknowledger();
-    assert.equal(receiver.handled(ackEveryOps - 1), 0);
-    assert.equal(receiver.handled(10), ackEveryOps + 9);
+    assert.equal(receiver.handled(ackEveryUnits - 1), 0);
+    assert.equal(receiver.handled(10), ackEveryUnits + 9);
     assert.equal(receiver.handled(1), 0);
   });
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
 import { test } from 'node:test';
-import { ackEveryOps, coordinatorToWorkerWindow, workerToCoordinatorWindow } from '../../src/flow-window.ts';
+import { ackEveryUnits, coordinatorToWorkerWindow, workerToCoordinatorWindow } from '../../src/flow-window.ts';
 import { historyCost } from '../../src/protocol/command-cost.ts';
 import { LineClient } from '../helpers/line-client.ts';
 import { startTestServer } from '../helpers/test-server.ts';
@@ -97,19 +97,20 @@ test('a listing storm with flood control off: bystanders still chat promptly, ev
   t.diagnostic(
     `bystander latency max ${worst.toFixed(0)} ms over ${sent} lines; input pauses ${pauses}, overloads ` +
       `${stats.coordinator.overloads} (${stats.coordinator.overloadMs} ms); peak backlogs: worker→coordinator ` +
-      `${stats.workers.map((worker) => worker.coordinatorBacklogPeakOps).join('/')}, coordinator→worker ${stats.coordinator.workerBacklogPeakOps}`,
+      `${stats.workers.map((worker) => worker.coordinatorBacklogPeakUnits).join('/')}, coordinator→worker ${stats.coordinator.workerBacklogPeakUnits}`,
   );
   assert.ok(worst < maxLatencyMs, `a bystander's line took ${worst.toFixed(0)} ms`);
   assert.ok(pauses > 0 && stats.coordinator.overloads > 0, 'the storm made the workers pause and the coordinator call overload');
   // With flood control off, what one socket read holds can pass the high water mark before reading
   // pauses: at most 64 KiB of requests, each weighing its flood cost.
   const readOvershoot = Math.ceil((64 * 1024) / request.length) * historyCost(100);
-  for (const worker of stats.workers) assert.ok(worker.coordinatorBacklogPeakOps <= workerToCoordinatorWindow.highWater + readOvershoot);
+  for (const worker of stats.workers) assert.ok(worker.coordinatorBacklogPeakUnits <= workerToCoordinatorWindow.highWater + readOvershoot);
   // The coordinator makes no output while a worker is behind: past the high water mark by one op's output.
-  assert.ok(stats.coordinator.workerBacklogPeakOps <= coordinatorToWorkerWindow.highWater + 64);
+  assert.ok(stats.coordinator.workerBacklogPeakUnits <= coordinatorToWorkerWindow.highWater + 64);
   // Afterwards everything drains: what is left unacknowledged is under one acknowledgement's worth.
   const drained = (figures: typeof stats) =>
-    figures.coordinator.workerBacklogOps < ackEveryOps && figures.workers.every((worker) => worker.coordinatorBacklogOps < ackEveryOps);
+    figures.coordinator.workerBacklogUnits < ackEveryUnits &&
+    figures.workers.every((worker) => worker.coordinatorBacklogUnits < ackEveryUnits);
   let after = stats;
   for (const deadline = Date.now() + 5000; !drained(after) && Date.now() < deadline; await sleep(50)) after = await server.server.stats();
   assert.ok(drained(after), `backlogs drained: ${JSON.stringify(after.coordinator)}`);

@@ -48,7 +48,7 @@ const inputGate = new InputGate(
     if (!pauseLogSampler.take(performance.now(), (suppressed) => log.warn({ suppressed }, 'more input pauses and resumes not logged'))) {
       return;
     }
-    if (paused) log.warn({ reason, coordinatorBacklogOps: coordinator.window.inFlight }, 'input paused: the coordinator is behind');
+    if (paused) log.warn({ reason, coordinatorBacklogUnits: coordinator.window.inFlight }, 'input paused: the coordinator is behind');
     else log.info({ reason, ...inputGate.stats(performance.now()) }, 'input resumed');
   },
 );
@@ -105,7 +105,7 @@ coordinatorPort.on('message', (batch: CoordinatorOp[]) => {
       continue;
     }
     if (op.type === 'ack') {
-      coordinator.window.acknowledged(op.ops);
+      coordinator.window.acknowledged(op.units);
       continue;
     }
     if (op.type === 'overload') {
@@ -118,7 +118,7 @@ coordinatorPort.on('message', (batch: CoordinatorOp[]) => {
     else sessions.get(op.connectionId)?.handleCoordinatorOp(op);
   }
   const due = coordinatorOpsHandled.handled(units);
-  if (due > 0) coordinator.sendUncounted({ type: 'ack', ops: due });
+  if (due > 0) coordinator.sendUncounted({ type: 'ack', units: due });
 });
 
 const threadLoad = startThreadLoadGauge();
@@ -133,8 +133,8 @@ const control: ConnectionWorkerControl = {
       rooms: localRooms.roomCount,
       queuedBytes,
       ...inputGate.stats(performance.now()),
-      coordinatorBacklogOps: coordinator.window.inFlight,
-      coordinatorBacklogPeakOps: coordinator.window.peak,
+      coordinatorBacklogUnits: coordinator.window.inFlight,
+      coordinatorBacklogPeakUnits: coordinator.window.peak,
       ...threadLoad(),
       ...counters,
     };

@@ -42,7 +42,7 @@ const overload = new OverloadSignal((on) => {
     setImmediate(releaseHeld);
   }
   if (!overloadLogSampler.take(performance.now(), (suppressed) => log.warn({ suppressed }, 'more overload changes not logged'))) return;
-  if (on) log.warn({ workerBacklogOps: maxBacklog() }, 'overload on: a worker is behind, every worker pauses its input');
+  if (on) log.warn({ workerBacklogUnits: backlogs().now }, 'overload on: a worker is behind, every worker pauses its input');
   else log.info(overload.stats(performance.now()), 'overload off: workers resume their input');
 });
 const drainedWorkers = new Set<number>();
@@ -54,20 +54,20 @@ function handle(workerId: number, op: RoutedOp): number {
   if (op.type === 'drain') {
     drainedWorkers.add(workerId);
     releaseBarrierIfComplete();
-    return workerOpWeight(op);
-  }
-  try {
-    coordinator.handle(workerId, op);
-  } catch (error) {
-    // A bug met by one op must not end every room on the server: report it and go on.
-    console.error(`roomcast: coordinator failed on a ${op.type} op from worker ${workerId}:`, error);
+  } else {
+    try {
+      coordinator.handle(workerId, op);
+    } catch (error) {
+      // A bug met by one op must not end every room on the server: report it and go on.
+      console.error(`roomcast: coordinator failed on a ${op.type} op from worker ${workerId}:`, error);
+    }
   }
   return workerOpWeight(op);
 }
 
 function acknowledge(attached: AttachedWorker, units: number): void {
   const due = attached.handled.handled(units);
-  if (due > 0) attached.outbox.sendUncounted({ type: 'ack', ops: due });
+  if (due > 0) attached.outbox.sendUncounted({ type: 'ack', units: due });
 }
 
 /** Overload is off: handle what was held, in order, until it is over or overload comes back. */
@@ -107,7 +107,7 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
       port.on('message', (batch: WorkerOp[]) => {
         let units = 0;
         for (const op of batch) {
-          if (op.type === 'ack') window.acknowledged(op.ops);
+          if (op.type === 'ack') window.acknowledged(op.units);
           else if (overload.on || attached.held.length > 0) attached.held.push(op);
           else units += handle(workerId, op);
         }
@@ -130,17 +130,21 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
 });
 
 const threadLoad = startThreadLoadGauge();
-function maxBacklog(): number {
-  let most = 0;
-  for (const { outbox } of workerPorts.values()) most = Math.max(most, outbox.window.inFlight);
-  return most;
+/** The largest backlog to any worker, now and at most (units un-acknowledged). */
+function backlogs(): { now: number; peak: number } {
+  let now = 0;
+  let peak = 0;
+  for (const { outbox } of workerPorts.values()) {
+    now = Math.max(now, outbox.window.inFlight);
+    peak = Math.max(peak, outbox.window.peak);
+  }
+  return { now, peak };
 }
 
 const control: CoordinatorControl = {
   stats: () => {
-    let peak = 0;
-    for (const { outbox } of workerPorts.values()) peak = Math.max(peak, outbox.window.peak);
-    const flow = { ...overload.stats(performance.now()), workerBacklogOps: maxBacklog(), workerBacklogPeakOps: peak };
+    const { now, peak } = backlogs();
+    const flow = { ...overload.stats(performance.now()), workerBacklogUnits: now, workerBacklogPeakUnits: peak };
     return { ...coordinator.stats(), ...flow, ...threadLoad() };
   },
 };
