@@ -29,6 +29,7 @@ const graceMs = 10_000;
 const fillerLines = 50;
 const filler = 'x'.repeat(60);
 const mib = 1024 * 1024;
+const operatorPassword = 'overload-bench';
 
 /** A bystander: sends timestamped lines and times the other bystander's lines as they arrive. */
 class Bystander {
@@ -80,6 +81,25 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
   return true;
 }
 
+/** The longest input pause of any worker, and the coordinator's overload time and count, from an operator's /stats (servers without them: undefined). */
+async function pauseFigures(port: number): Promise<{ inputPausedMs?: number; overloadMs?: number; overloads?: number }> {
+  const socket = net.connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  let text = '';
+  socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+  socket.write(`operator\n/oper ${operatorPassword}\n/stats\n`);
+  await until(() => /-- coordinator: .*\n/.test(text), 5000);
+  socket.destroy();
+  const paused = [...text.matchAll(/input paused (\d+) ms/g)].map((match) => Number(match[1]));
+  const overload = /overload (\d+) ms \((\d+) times\)/.exec(text);
+  return {
+    inputPausedMs: paused.length === 0 ? undefined : Math.max(...paused),
+    overloadMs: overload === null ? undefined : Number(overload[1]),
+    overloads: overload === null ? undefined : Number(overload[2]),
+  };
+}
+
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -96,6 +116,9 @@ interface StepResult {
   rssGrowthMiB: number;
   rssAfterMiB: number;
   abusersClosedByServer: number;
+  inputPausedMs?: number;
+  overloadMs?: number;
+  overloads?: number;
 }
 
 async function step(abusers: number): Promise<StepResult> {
@@ -105,6 +128,8 @@ async function step(abusers: number): Promise<StepResult> {
     '0',
     '--workers',
     '2',
+    '--operator-password',
+    operatorPassword,
   ]);
   try {
     const a = await Bystander.join(server.port, 'bystander_a', 'bystander_b');
@@ -158,6 +183,7 @@ async function step(abusers: number): Promise<StepResult> {
     rssPeak = Math.max(rssPeak, rssAfter);
     a.socket.destroy();
     b.socket.destroy();
+    const pauses = await pauseFigures(server.port);
     const latencies = [...a.latenciesMs, ...b.latenciesMs, ...Array.from({ length: missing }, () => waited)].sort((x, y) => x - y);
     return {
       abusers,
@@ -170,6 +196,7 @@ async function step(abusers: number): Promise<StepResult> {
       rssGrowthMiB: (rssPeak - rssBefore) / mib,
       rssAfterMiB: rssAfter / mib,
       abusersClosedByServer: closedByServer,
+      ...pauses,
     };
   } finally {
     await server.stop();
@@ -186,11 +213,12 @@ for (const abusers of abuserCounts) {
 const round = (value: number) => (Number.isNaN(value) ? 'n/a' : value.toFixed(value < 10 ? 1 : 0));
 console.log();
 console.log(
-  '| abusers | bystander lines (lost) | p50 ms | p99 ms | max ms | RSS before MiB | RSS growth MiB | RSS after MiB | abusers dropped |',
+  '| abusers | bystander lines (lost) | p50 ms | p99 ms | max ms | RSS before MiB | RSS growth MiB | RSS after MiB | abusers dropped | input paused ms | overload ms (times) |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+const figure = (value: number | undefined) => (value === undefined ? 'n/a' : String(value));
 for (const r of results) {
   console.log(
-    `| ${r.abusers} | ${r.bystanderLines} (${r.lost}) | ${round(r.p50Ms)} | ${round(r.p99Ms)} | ${round(r.maxMs)} | ${round(r.rssBeforeMiB)} | ${round(r.rssGrowthMiB)} | ${round(r.rssAfterMiB)} | ${r.abusersClosedByServer} |`,
+    `| ${r.abusers} | ${r.bystanderLines} (${r.lost}) | ${round(r.p50Ms)} | ${round(r.p99Ms)} | ${round(r.maxMs)} | ${round(r.rssBeforeMiB)} | ${round(r.rssGrowthMiB)} | ${round(r.rssAfterMiB)} | ${r.abusersClosedByServer} | ${figure(r.inputPausedMs)} | ${figure(r.overloadMs)} (${figure(r.overloads)}) |`,
   );
 }
