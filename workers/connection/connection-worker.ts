@@ -8,7 +8,7 @@ import { BatchedPort } from '../../src/batched-port.ts';
 import { exposeControl, wrapControl, type ConnectionWorkerControl, type SupervisorControl } from '../../src/control-api.ts';
 import { CreditedPort } from '../../src/credited-port.ts';
 import { Acknowledger, coordinatorOpWeight, FlowWindow, workerOpWeight, workerToCoordinatorWindow } from '../../src/flow-window.ts';
-import { createLogger, LogSampler } from '../../src/log.ts';
+import { createLogger, flushLogger, LogSampler } from '../../src/log.ts';
 import { startThreadLoadGauge } from '../../src/thread-load.ts';
 import type {
   AcceptorToConnectionWorker,
@@ -48,7 +48,8 @@ const inputGate = new InputGate(
     if (!pauseLogSampler.take(performance.now(), (suppressed) => log.warn({ suppressed }, 'more input pauses and resumes not logged'))) {
       return;
     }
-    if (paused) log.warn({ reason, coordinatorBacklogUnits: coordinator.window.inFlight }, 'input paused: the coordinator is behind');
+    const why = reason === 'backlog' ? 'the coordinator is behind on this worker' : 'the coordinator is overloaded';
+    if (paused) log.warn({ reason, coordinatorBacklogUnits: coordinator.window.inFlight }, `input paused: ${why}`);
     else log.info({ reason, ...inputGate.stats(performance.now()) }, 'input resumed');
   },
 );
@@ -148,6 +149,7 @@ const control: ConnectionWorkerControl = {
     const everyoneGone = new Promise<void>((resolve) => (allClosed = resolve));
     for (const session of sessions.values()) session.close(noticeLine, 'server shutting down');
     if (sessions.size > 0) await everyoneGone;
+    flushLogger(log);
   },
   crash() {
     if (!config.testHooks) throw new Error('test hooks are off');
