@@ -5,7 +5,18 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { MessagePort } from 'node:worker_threads';
 import type { ThreadLoad } from './thread-load.ts';
 
-export interface ConnectionWorkerStats extends ThreadLoad {
+/** A connection worker's backpressure: how long it stopped reading its sockets, and how far behind it got. */
+export interface WorkerFlowStats {
+  /** Milliseconds reading was paused (its own backlog to the coordinator, or the coordinator's overload). */
+  backpressureMs: number;
+  /** Times reading was paused. */
+  backpressurePauses: number;
+  /** Units (flow-window.ts: ops, listings by their flood cost) sent to the coordinator and not yet acknowledged, now and at most. */
+  coordinatorBacklogUnits: number;
+  coordinatorBacklogPeakUnits: number;
+}
+
+export interface ConnectionWorkerStats extends ThreadLoad, WorkerFlowStats {
   workerId: number;
   connections: number;
   rooms: number;
@@ -66,7 +77,18 @@ export interface SupervisorControl {
   stats(): Promise<ServerStats>;
 }
 
-export interface CoordinatorStats extends ThreadLoad {
+/** The coordinator's side of flow control: overload (workers told to stop reading) and its backlogs. */
+export interface CoordinatorFlowStats {
+  /** Milliseconds some worker was too far behind, so every worker stopped reading. */
+  overloadMs: number;
+  /** Times overload came on. */
+  overloads: number;
+  /** Units (flow-window.ts: ops, plus one per KiB of answers) sent to a worker and not yet acknowledged: the largest now, and the most ever. */
+  workerBacklogUnits: number;
+  workerBacklogPeakUnits: number;
+}
+
+export interface CoordinatorStats extends ThreadLoad, CoordinatorFlowStats {
   nicks: number;
   rooms: number;
   roomMessages: number;

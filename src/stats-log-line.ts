@@ -15,6 +15,8 @@ const totals: Counter[] = [
   'timeoutDisconnects',
   'kicks',
   'internalErrors',
+  'backpressureMs',
+  'backpressurePauses',
 ];
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
@@ -35,6 +37,8 @@ export function statsLogLine({ acceptor, coordinator, workers }: ServerStats): s
     `nicks=${coordinator.nicks}`,
     `rooms=${coordinator.rooms}`,
     `roomMessages=${coordinator.roomMessages}`,
+    `overloadMs=${coordinator.overloadMs}`,
+    `overloads=${coordinator.overloads}`,
     ...totals.map((key) => `${key}=${sum(key)}`),
     `refused=${acceptor.refusedUnavailable + acceptor.refusedServerFull + acceptor.refusedTooFast + acceptor.refusedPerIpLimit}`,
     `refusedTooFast=${acceptor.refusedTooFast}`,

@@ -8,6 +8,9 @@
 //   supervisor ◀──comlink──▶ every thread                       (control plane: control-api.ts)
 //
 // Hot-path ops travel in arrays: a BatchedPort posts one array per destination per event-loop turn.
+// Both directions between a worker and the coordinator are credit flow controlled (flow-window.ts):
+// each side acknowledges what it handled with an `ack` op, and what the sender has un-acknowledged is
+// bounded — past the bound the workers stop reading their sockets.
 import type { Socket } from 'node:net';
 import type { MessagePort } from 'node:worker_threads';
 import type { ServerConfig } from './config.ts';
@@ -44,7 +47,9 @@ export type WorkerOp =
   | { type: 'kick'; connectionId: number; nick: string; reason: string }
   | { type: 'oper'; connectionId: number; password: string }
   /** Shutdown barrier: this worker reads no more input; everything it accepted was sent before this. */
-  | { type: 'drain' };
+  | { type: 'drain' }
+  /** Flow control: the worker has handled `units` more of the coordinator's ops (not counted itself). */
+  | { type: 'ack'; units: number };
 
 /** What the coordinator tells a connection worker. */
 export type CoordinatorOp =
@@ -59,11 +64,17 @@ export type CoordinatorOp =
   | { type: 'parted'; connectionId: number; room: string }
   | { type: 'oper-granted'; connectionId: number }
   | { type: 'reply'; connectionId: number; text: string }
+  /** The answer to a listing this connection asked for: its bytes are charged to the asker's flood budget. */
+  | { type: 'answer'; connectionId: number; text: string }
   /** The answer to `leave`: everything the coordinator had for this connection was sent before it. */
   | { type: 'left'; connectionId: number }
   | { type: 'kicked'; connectionId: number; by: string; reason: string }
   /** Every worker has drained, and every room line they sent was delivered before this. */
-  | { type: 'drained' };
+  | { type: 'drained' }
+  /** Flow control: the coordinator has handled `units` more of this worker's ops (not counted itself). */
+  | { type: 'ack'; units: number }
+  /** Some worker is too far behind the coordinator: every worker stops reading its sockets until `on: false`. */
+  | { type: 'overload'; on: boolean };
 
 /** workerData of a connection worker. */
 export interface ConnectionWorkerData {

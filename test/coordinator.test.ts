@@ -55,6 +55,7 @@ class Harness {
 
 const deliveries = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'deliver').map((op) => op.line);
 const replies = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'reply').map((op) => op.text);
+const answers = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'answer').map((op) => op.text);
 
 describe('Coordinator', () => {
   test('past --max-rooms a new room is refused, existing rooms and the lobby are not', () => {
@@ -293,7 +294,7 @@ describe('Coordinator', () => {
     h.op(1, { type: 'list-rooms', connectionId: 10 });
     h.op(1, { type: 'list-members', connectionId: 10, room: 'lobby' });
     h.op(1, { type: 'history', connectionId: 10, room: 'dev', count: 5 });
-    assert.deepEqual(replies(h.take(1)), [
+    assert.deepEqual(answers(h.take(1)), [
       '-- rooms: dev (1), lobby (2)\n',
       '-- lobby (2): alice, bob\n',
       '-- the last 2 messages of dev (earlier, times in UTC):\n-- 2026-12-01 10:42:07Z [dev] -- bob joined\n-- 2026-12-01 10:42:07Z [dev] <bob> one\n',
@@ -341,5 +342,75 @@ describe('Coordinator', () => {
     h.nowMs += 30_000;
     h.op(1, { type: 'join', connectionId: 10, room: 'd' });
     assert.equal(h.take(1)[0]?.type, 'joined', 'one room back after half a minute');
+  });
+
+  describe('cached listings follow every change they show', () => {
+    /** Asks for one listing as connection 10 on worker 1 and returns the answer. */
+    const ask = (h: Harness, op: HandledOp): string => {
+      h.takeAll();
+      h.op(1, op);
+      const [answer] = answers(h.take(1));
+      assert.ok(answer !== undefined, `an answer to ${op.type}`);
+      return answer;
+    };
+    const rooms = { type: 'list-rooms', connectionId: 10 } as const;
+    const who = (room: string) => ({ type: 'list-members', connectionId: 10, room }) as const;
+    const history = (count: number) => ({ type: 'history', connectionId: 10, room: 'lobby', count }) as const;
+
+    test('/rooms: a room created, joined, parted, emptied', () => {
+      const h = new Harness();
+      h.hello(1, 10, 'alice');
+      h.hello(2, 20, 'bob');
+      assert.equal(ask(h, rooms), '-- rooms: lobby (2)\n');
+      assert.equal(ask(h, rooms), '-- rooms: lobby (2)\n', 'asked again, unchanged');
+      h.op(2, { type: 'join', connectionId: 20, room: 'dev' });
+      assert.equal(ask(h, rooms), '-- rooms: dev (1), lobby (2)\n');
+      h.op(1, { type: 'join', connectionId: 10, room: 'dev' });
+      assert.equal(ask(h, rooms), '-- rooms: dev (2), lobby (2)\n');
+      h.op(2, { type: 'part', connectionId: 20, room: 'lobby' });
+      assert.equal(ask(h, rooms), '-- rooms: dev (2), lobby (1)\n');
+      h.op(2, { type: 'leave', connectionId: 20, reason: 'quit' });
+      h.op(1, { type: 'part', connectionId: 10, room: 'dev' });
+      assert.equal(ask(h, rooms), '-- rooms: lobby (1)\n');
+    });
+
+    test('/who: a join, a rename, a leave, a worker lost', () => {
+      const h = new Harness();
+      h.hello(1, 10, 'alice');
+      assert.equal(ask(h, who('lobby')), '-- lobby (1): alice\n');
+      h.hello(2, 20, 'bob');
+      assert.equal(ask(h, who('lobby')), '-- lobby (2): alice, bob\n');
+      h.op(2, { type: 'rename', connectionId: 20, nick: 'aaron' });
+      assert.equal(ask(h, who('lobby')), '-- lobby (2): aaron, alice\n');
+      h.hello(3, 30, 'carol');
+      assert.equal(ask(h, who('lobby')), '-- lobby (3): aaron, alice, carol\n');
+      h.coordinator.forgetWorker(3, 'worker restarted');
+      assert.equal(ask(h, who('lobby')), '-- lobby (2): aaron, alice\n');
+      h.op(2, { type: 'leave', connectionId: 20, reason: 'quit' });
+      assert.equal(ask(h, who('lobby')), '-- lobby (1): alice\n');
+      // A room emptied and made again is a new room: nothing of the old one's answer survives.
+      h.op(1, { type: 'join', connectionId: 10, room: 'dev' });
+      assert.equal(ask(h, who('dev')), '-- dev (1): alice\n');
+      h.op(1, { type: 'part', connectionId: 10, room: 'dev' });
+      assert.equal(ask(h, who('dev')), '-- nobody is in dev\n');
+    });
+
+    test('/history: a new line, another count, a rename notice', () => {
+      const h = new Harness();
+      h.hello(1, 10, 'alice');
+      const one = '-- the last message of lobby (earlier, times in UTC):\n';
+      const at = '-- 2026-12-01 10:42:07Z';
+      h.say(10, 'lobby', 'one');
+      assert.equal(ask(h, history(1)), `${one}${at} [lobby] <alice> one\n`);
+      assert.equal(ask(h, history(1)), `${one}${at} [lobby] <alice> one\n`, 'asked again, unchanged');
+      h.say(10, 'lobby', 'two');
+      assert.equal(ask(h, history(1)), `${one}${at} [lobby] <alice> two\n`);
+      assert.equal(
+        ask(h, history(2)),
+        `-- the last 2 messages of lobby (earlier, times in UTC):\n${at} [lobby] <alice> one\n${at} [lobby] <alice> two\n`,
+      );
+      h.op(1, { type: 'rename', connectionId: 10, nick: 'alicia' });
+      assert.equal(ask(h, history(1)), `${one}${at} [lobby] -- alice is now known as alicia\n`);
+    });
   });
 });

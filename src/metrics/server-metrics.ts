@@ -15,9 +15,12 @@ interface MetricSpec {
   name: string;
   help: string;
   labels: Readonly<Record<string, string>>;
+  /** Multiplies the stats figure: times are kept in ms, and Prometheus wants seconds. */
+  scale?: number;
 }
 
 const counter = (name: string, help: string, labels: Record<string, string> = {}): MetricSpec => ({ type: 'counter', name, help, labels });
+const millisecondsAsSeconds = (name: string, help: string): MetricSpec => ({ ...counter(name, help), scale: 1 / 1000 });
 const gauge = (name: string, help: string, labels: Record<string, string> = {}): MetricSpec => ({ type: 'gauge', name, help, labels });
 
 type NumericKey<Stats> = { [Key in keyof Stats]-?: Stats[Key] extends number ? Key : never }[keyof Stats];
@@ -44,6 +47,10 @@ const coordinatorMetrics: Record<Exclude<NumericKey<CoordinatorStats>, keyof Thr
   roomMessages: counter('roomcast_room_lines_total', 'Lines broadcast in rooms, notices included, each counted once'),
   forwards: counter('roomcast_coordinator_forwards_total', 'Room lines the coordinator sent on, one per worker with members'),
   workers: gauge('roomcast_coordinator_workers_with_members', 'Connection workers with at least one chatting client'),
+  overloadMs: millisecondsAsSeconds('roomcast_overload_seconds_total', 'Time the coordinator held input because a worker was behind'),
+  overloads: counter('roomcast_overloads_total', 'Times the coordinator called overload'),
+  workerBacklogUnits: gauge('roomcast_coordinator_to_worker_backlog_units', 'Units sent to workers and not yet acknowledged'),
+  workerBacklogPeakUnits: gauge('roomcast_coordinator_to_worker_backlog_peak_units', 'Highest backlog to one worker since start'),
 };
 
 /**
@@ -64,6 +71,16 @@ const workerMetrics: Record<Exclude<NumericKey<ConnectionWorkerStats>, 'workerId
   timeoutDisconnects: counter('roomcast_disconnects_total', disconnects, { reason: 'timeout' }),
   kicks: counter('roomcast_disconnects_total', disconnects, { reason: 'kick' }),
   linesDroppedForFlooding: counter('roomcast_flood_lines_dropped_total', 'Lines dropped because their sender went over a flood limit'),
+  backpressureMs: millisecondsAsSeconds('roomcast_input_paused_seconds_total', 'Time workers stopped reading sockets (back-pressure)'),
+  backpressurePauses: counter('roomcast_input_pauses_total', 'Times workers stopped reading sockets (back-pressure)'),
+  coordinatorBacklogUnits: gauge(
+    'roomcast_worker_to_coordinator_backlog_units',
+    'Units a worker sent the coordinator not yet acknowledged',
+  ),
+  coordinatorBacklogPeakUnits: gauge(
+    'roomcast_worker_to_coordinator_backlog_peak_units',
+    'Highest backlog of one worker to the coordinator',
+  ),
   internalErrors: counter('roomcast_internal_errors_total', 'Server bugs met while serving a client (that client was disconnected)'),
 };
 
@@ -175,7 +192,8 @@ export class ServerMetrics {
   #set(spec: MetricSpec, value: number, thread?: string): void {
     const labels = thread === undefined ? spec.labels : { ...spec.labels, thread };
     const { metric } = this.#families.get(spec.name)!;
-    if (metric instanceof Counter) metric.inc(labels, value);
-    else metric.set(labels, value);
+    const scaled = value * (spec.scale ?? 1);
+    if (metric instanceof Counter) metric.inc(labels, scaled);
+    else metric.set(labels, scaled);
   }
 }

@@ -1,6 +1,12 @@
 // Per-connection flood control: a message-rate bucket and a byte-rate bucket. A line over either rate
 // is dropped and the client warned (at most once per warning interval); a client that keeps flooding
 // after `maxDroppedLines` drops within one warning interval is disconnected.
+//
+// Every line costs one message token and its length in bytes when it is read. What a line turns out to
+// cost beyond that is charged once it is known, and may put the buckets into debt, so the client's next
+// lines wait until the debt is repaid: an expensive command's extra tokens (command-cost.ts), charged
+// when it is dispatched, and the bytes the server sends back in answer to it — amplification counts
+// against the sender.
 import { TokenBucket } from './token-bucket.ts';
 
 export interface FloodLimits {
@@ -37,5 +43,11 @@ export class FloodGuard {
       return 'drop-and-warn';
     }
     return ++this.#droppedInWindow > maxDroppedLines ? 'disconnect' : 'drop';
+  }
+
+  /** Charges an accepted line's further cost: `messages` extra tokens and `bytes` sent back for it. */
+  charge(messages: number, bytes: number, nowMs: number): void {
+    if (messages > 0) this.#messages?.charge(messages, nowMs);
+    if (bytes > 0) this.#bytes?.charge(bytes, nowMs);
   }
 }

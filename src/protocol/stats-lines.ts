@@ -15,9 +15,10 @@ export function statsLines({ acceptor, coordinator, workers }: ServerStats): str
         `worker ${w.workerId}: connections ${w.connections}, lines in ${w.messagesIn}, deliveries ${w.deliveriesOut}, ` +
         `queued ${w.queuedBytes} B, slow consumers ${w.slowConsumersDisconnected}, write stalls ${w.writeStallDisconnects}, flood drops ${w.linesDroppedForFlooding}/` +
         `disconnects ${w.floodDisconnects}, timeouts ${w.timeoutDisconnects}, ELU ${w.eventLoopUtilization.toFixed(2)}, ` +
-        `heap ${mib(w.heapUsedBytes)} MiB`,
+        `heap ${mib(w.heapUsedBytes)} MiB, input paused ${w.backpressureMs} ms (${w.backpressurePauses} times)`,
     ),
-    `coordinator: ELU ${coordinator.eventLoopUtilization.toFixed(2)}, heap ${mib(coordinator.heapUsedBytes)} MiB`,
+    `coordinator: ELU ${coordinator.eventLoopUtilization.toFixed(2)}, heap ${mib(coordinator.heapUsedBytes)} MiB, ` +
+      `overload ${coordinator.overloadMs} ms (${coordinator.overloads} times)`,
   ];
   return lines.map((line) => infoLine(line)).join('');
 }

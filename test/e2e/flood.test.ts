@@ -2,7 +2,9 @@
 // only throttled; clients chatting at a normal pace beside them lose nothing.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { historyCost } from '../../src/protocol/command-cost.ts';
 import { assertLossless, ChatPeer } from '../helpers/chat-peer.ts';
+import { LineClient } from '../helpers/line-client.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 import { sleep } from '../helpers/wait-until.ts';
 
@@ -91,4 +93,25 @@ test('a client slightly over the rate is throttled with a warning but stays conn
   assert.equal(sum(workers.map((worker) => worker.linesDroppedForFlooding)), eager.sent - seqs.length);
   eager.close();
   watcher.close();
+});
+
+test('a listing costs several lines: of a burst of /history 100 only a cost-th is answered', async (t) => {
+  const server = await startTestServer({ floodMessagesPerSecond });
+  t.after(() => server.close());
+  const asker = await LineClient.joined(server.port, 'asker');
+  const asked = 40;
+  asker.socket.write('/history 100\n'.repeat(asked));
+  await asker.waitFor((line) => line.startsWith('!! FLOODING '));
+  // Once the debt is repaid a /who gets through; its answer comes after every earlier one.
+  const retry = setInterval(() => asker.send('/who'), 100);
+  try {
+    await asker.waitFor((line) => line === '-- lobby (1): asker', 5000);
+  } finally {
+    clearInterval(retry);
+  }
+  const answered = asker.lines.filter((line) => line.startsWith('-- last ')).length;
+  // The burst holds 100 tokens and /history 100 costs 11: about 9 answers, not 40.
+  const cost = historyCost(100);
+  assert.ok(answered >= Math.floor(burst / cost) - 1 && answered <= Math.ceil(burst / cost) + 1, `${answered} of ${asked} answered`);
+  asker.socket.destroy();
 });

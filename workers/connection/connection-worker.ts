@@ -6,7 +6,9 @@ import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import { parentPort, workerData } from 'node:worker_threads';
 import { BatchedPort } from '../../src/batched-port.ts';
 import { exposeControl, wrapControl, type ConnectionWorkerControl, type SupervisorControl } from '../../src/control-api.ts';
-import { createLogger } from '../../src/log.ts';
+import { CreditedPort } from '../../src/credited-port.ts';
+import { Acknowledger, coordinatorOpWeight, FlowWindow, workerOpWeight, workerToCoordinatorWindow } from '../../src/flow-window.ts';
+import { createLogger, flushLogger, LogSampler } from '../../src/log.ts';
 import { startThreadLoadGauge } from '../../src/thread-load.ts';
 import type {
   AcceptorToConnectionWorker,
@@ -17,6 +19,7 @@ import type {
 } from '../../src/thread-messages.ts';
 import { BacklogWatch } from './backlog-watch.ts';
 import { ConnectionEventLog } from './connection-event-log.ts';
+import { InputGate } from './input-gate.ts';
 import { LocalRooms } from './local-rooms.ts';
 import { RoomLineRun } from './room-line-run.ts';
 import { Session, type SessionContext, type SessionCounters } from './session.ts';
@@ -43,11 +46,31 @@ const counters: SessionCounters = {
   kicks: 0,
   internalErrors: 0,
 };
+const log = createLogger(config, `worker-${workerId}`);
+// Pauses can come and go many times a second under a storm: log the first few of each window.
+const pauseLogSampler = new LogSampler(4, 10_000);
+const inputGate = new InputGate(
+  () => [...sessions.values()].map((session) => session.output.socket),
+  (paused, reason) => {
+    if (!pauseLogSampler.take(performance.now(), (suppressed) => log.warn({ suppressed }, 'more input pauses and resumes not logged'))) {
+      return;
+    }
+    const why = reason === 'backlog' ? 'the coordinator is behind on this worker' : 'the coordinator is overloaded';
+    if (paused) log.warn({ reason, coordinatorBacklogUnits: coordinator.window.inFlight }, `input paused: ${why}`);
+    else log.info({ reason, ...inputGate.stats(performance.now()) }, 'input resumed');
+  },
+);
 const acceptorPort = new BatchedPort<ConnectionWorkerToAcceptor>(acceptor);
-const coordinator = new BatchedPort<WorkerOp>(coordinatorPort);
+const coordinator = new CreditedPort<WorkerOp>(
+  coordinatorPort,
+  new FlowWindow(workerToCoordinatorWindow.highWater, workerToCoordinatorWindow.lowWater, (over) =>
+    inputGate.set('backlog', over, performance.now()),
+  ),
+  workerOpWeight,
+);
+const coordinatorOpsHandled = new Acknowledger();
 const roomLineRun = new RoomLineRun(localRooms);
 const batcher = new WriteBatcher(() => roomLineRun.close());
-const log = createLogger(config, `worker-${workerId}`);
 const context: SessionContext = {
   config,
   log,
@@ -79,21 +102,36 @@ acceptor.on('message', ({ connectionId, socket, tls }: AcceptorToConnectionWorke
   sessions.set(connectionId, session);
   session.start();
   acceptorPort.send({ type: 'socket-adopted', connectionId });
+  inputGate.adopt(stream);
 });
 
 let drained: (() => void) | undefined;
 let allClosed: (() => void) | undefined;
 
 coordinatorPort.on('message', (batch: CoordinatorOp[]) => {
+  // Units handled, for the acknowledgement: room lines weigh one each, the rest by coordinatorOpWeight.
+  let units = 0;
   for (const op of batch) {
     if (op.type === 'deliver') {
+      units++;
       if (roomLineRun.add(op.room, op.line)) batcher.scheduleFlush();
       continue;
     }
+    if (op.type === 'ack') {
+      coordinator.window.acknowledged(op.units);
+      continue;
+    }
+    if (op.type === 'overload') {
+      inputGate.set('overload', op.on, performance.now());
+      continue;
+    }
+    units += coordinatorOpWeight(op);
     roomLineRun.close();
     if (op.type === 'drained') drained?.();
     else sessions.get(op.connectionId)?.handleCoordinatorOp(op);
   }
+  const due = coordinatorOpsHandled.handled(units);
+  if (due > 0) coordinator.sendUncounted({ type: 'ack', units: due });
 });
 
 const threadLoad = startThreadLoadGauge();
@@ -107,11 +145,15 @@ const control: ConnectionWorkerControl = {
       connections: sessions.size,
       rooms: localRooms.roomCount,
       queuedBytes,
+      ...inputGate.stats(performance.now()),
+      coordinatorBacklogUnits: coordinator.window.inFlight,
+      coordinatorBacklogPeakUnits: coordinator.window.peak,
       ...threadLoad(),
       ...counters,
     };
   },
   async shutdown(noticeLine) {
+    inputGate.shut();
     for (const session of sessions.values()) session.stopReading();
     const everyWorkerDrained = new Promise<void>((resolve) => (drained = resolve));
     coordinator.send({ type: 'drain' });
@@ -119,6 +161,7 @@ const control: ConnectionWorkerControl = {
     const everyoneGone = new Promise<void>((resolve) => (allClosed = resolve));
     for (const session of sessions.values()) session.close(noticeLine, 'server shutting down');
     if (sessions.size > 0) await everyoneGone;
+    flushLogger(log);
   },
   crash() {
     if (!config.testHooks) throw new Error('test hooks are off');

@@ -15,6 +15,7 @@ import type { BatchedPort } from '../../src/batched-port.ts';
 import type { ServerConfig } from '../../src/config.ts';
 import type { Logger } from '../../src/log.ts';
 import type { ConnectionWorkerStats, SupervisorControl } from '../../src/control-api.ts';
+import { historyCost, listMembersCost, listRoomsCost } from '../../src/protocol/command-cost.ts';
 import { FloodGuard } from '../../src/protocol/flood-guard.ts';
 import { commandHelp, parseCommand, type Command } from '../../src/protocol/command-parser.ts';
 import { errorLine } from '../../src/protocol/errors.ts';
@@ -217,6 +218,12 @@ export class Session implements LineSink {
       case 'oper-granted':
         this.#isOperator = true;
         return;
+      case 'answer': {
+        // Amplification counts against the sender: what its listing made us send is charged to it.
+        const bytes = Buffer.from(op.text);
+        this.#floodGuard.charge(0, bytes.length, performance.now());
+        return this.output.write(bytes);
+      }
       case 'kicked':
         this.#context.counters.kicks++;
         return this.close(errorLine('KICKED', op.by, op.reason), `kicked by ${op.by}: ${op.reason}`);
@@ -363,10 +370,12 @@ export class Session implements LineSink {
         if (!this.#rooms.includes(command.room)) return this.#write(errorLine('NOT_IN_ROOM', command.room));
         return this.#switchTo(command.room);
       case 'rooms':
+        this.#chargeCommand(listRoomsCost);
         return coordinator.send({ type: 'list-rooms', connectionId });
       case 'who': {
         const room = command.room ?? this.#currentRoom;
         if (room === undefined) return this.#write(errorLine('NO_CURRENT_ROOM'));
+        this.#chargeCommand(listMembersCost);
         return coordinator.send({ type: 'list-members', connectionId, room });
       }
       case 'msg':
@@ -375,6 +384,7 @@ export class Session implements LineSink {
         const room = this.#currentRoom;
         if (room === undefined) return this.#write(errorLine('NO_CURRENT_ROOM'));
         const count = Math.min(command.count ?? historyDefault, config.historySize);
+        this.#chargeCommand(historyCost(count));
         return coordinator.send({ type: 'history', connectionId, room, count });
       }
       case 'quit':
@@ -401,6 +411,11 @@ export class Session implements LineSink {
       case 'invalid':
         return this.#write(command.errorLine);
     }
+  }
+
+  /** The line's first token was taken when it was read; the rest of the command's cost is charged now. */
+  #chargeCommand(cost: number): void {
+    this.#floodGuard.charge(cost - 1, 0, performance.now());
   }
 
   #switchTo(room: string): void {

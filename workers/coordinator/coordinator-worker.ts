@@ -1,21 +1,87 @@
 // Coordinator thread: owns the Coordinator and one batched port per connection worker. The supervisor
 // attaches a worker's port when it starts and detaches it when it dies. It also runs the shutdown
 // barrier: once every attached worker has said `drain`, all their accepted lines have been routed, so
-// `drained` goes out to each worker behind those lines.
+// `drained` goes out to each worker behind those lines. Each port is credit flow controlled both ways
+// (flow-window.ts): the coordinator acknowledges what it handled of a worker's ops, and watches what
+// each worker has not yet acknowledged of its own; a worker too far behind puts the server in overload.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { BatchedPort } from '../../src/batched-port.ts';
 import { exposeControl, type CoordinatorControl } from '../../src/control-api.ts';
-import { createLogger } from '../../src/log.ts';
+import { CreditedPort } from '../../src/credited-port.ts';
+import { Acknowledger, coordinatorOpWeight, coordinatorToWorkerWindow, FlowWindow, workerOpWeight } from '../../src/flow-window.ts';
+import { createLogger, LogSampler } from '../../src/log.ts';
 import { startThreadLoadGauge } from '../../src/thread-load.ts';
 import type { CoordinatorData, CoordinatorOp, SupervisorToCoordinator, WorkerOp } from '../../src/thread-messages.ts';
 import { Coordinator } from './coordinator.ts';
+import { OverloadSignal } from './overload-signal.ts';
 
 const { config, controlPort } = workerData as CoordinatorData;
-const workerPorts = new Map<number, { port: MessagePort; outbox: BatchedPort<CoordinatorOp> }>();
+const log = createLogger(config, 'coordinator');
+const overloadLogSampler = new LogSampler(4, 10_000);
+
+/** What a worker sends but its flow control acks. */
+type RoutedOp = Exclude<WorkerOp, { type: 'ack' }>;
+
+interface AttachedWorker {
+  port: MessagePort;
+  outbox: CreditedPort<CoordinatorOp>;
+  handled: Acknowledger;
+  /**
+   * The worker's ops that arrived while the server was overloaded, handled in order once it is not: the
+   * coordinator makes no more output while a worker is behind, so the overshoot past a window's high
+   * water is what one op makes. Bounded by the worker's own window (they are not acknowledged yet).
+   */
+  held: RoutedOp[];
+}
+
+const workerPorts = new Map<number, AttachedWorker>();
+let releaseScheduled = false;
+const overload = new OverloadSignal((on) => {
+  for (const { outbox } of workerPorts.values()) outbox.sendUncounted({ type: 'overload', on });
+  if (!on && !releaseScheduled) {
+    releaseScheduled = true;
+    setImmediate(releaseHeld);
+  }
+  if (!overloadLogSampler.take(performance.now(), (suppressed) => log.warn({ suppressed }, 'more overload changes not logged'))) return;
+  if (on) log.warn({ workerBacklogUnits: backlogs().now }, 'overload on: a worker is behind, every worker pauses its input');
+  else log.info(overload.stats(performance.now()), 'overload off: workers resume their input');
+});
 const drainedWorkers = new Set<number>();
 let barrierReleased = false;
-const log = createLogger(config, 'coordinator');
 const coordinator = new Coordinator(config, (workerId, op) => workerPorts.get(workerId)?.outbox.send(op), log);
+
+/** Handles one op from a worker; returns its weight, for the acknowledgement. */
+function handle(workerId: number, op: RoutedOp): number {
+  if (op.type === 'drain') {
+    drainedWorkers.add(workerId);
+    releaseBarrierIfComplete();
+  } else {
+    try {
+      coordinator.handle(workerId, op);
+    } catch (error) {
+      // A bug met by one op must not end every room on the server: report it and go on.
+      log.error({ err: error, op: op.type, workerId }, 'coordinator op failed; skipped');
+    }
+  }
+  return workerOpWeight(op);
+}
+
+function acknowledge(attached: AttachedWorker, units: number): void {
+  const due = attached.handled.handled(units);
+  if (due > 0) attached.outbox.sendUncounted({ type: 'ack', units: due });
+}
+
+/** Overload is off: handle what was held, in order, until it is over or overload comes back. */
+function releaseHeld(): void {
+  releaseScheduled = false;
+  for (const [workerId, attached] of workerPorts) {
+    const { held } = attached;
+    let units = 0;
+    let done = 0;
+    while (done < held.length && !overload.on) units += handle(workerId, held[done++]!);
+    held.splice(0, done);
+    acknowledge(attached, units);
+  }
+}
 
 function releaseBarrierIfComplete(): void {
   if (barrierReleased || drainedWorkers.size === 0) return;
@@ -28,21 +94,24 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
   switch (message.type) {
     case 'attach-worker': {
       const { workerId, port } = message;
-      workerPorts.set(workerId, { port, outbox: new BatchedPort(port) });
+      const { highWater, lowWater } = coordinatorToWorkerWindow;
+      const window = new FlowWindow(highWater, lowWater, (over) => overload.workerBehind(workerId, over, performance.now()));
+      const attached: AttachedWorker = {
+        port,
+        outbox: new CreditedPort<CoordinatorOp>(port, window, coordinatorOpWeight),
+        handled: new Acknowledger(),
+        held: [],
+      };
+      workerPorts.set(workerId, attached);
+      if (overload.on) attached.outbox.sendUncounted({ type: 'overload', on: true });
       port.on('message', (batch: WorkerOp[]) => {
+        let units = 0;
         for (const op of batch) {
-          if (op.type === 'drain') {
-            drainedWorkers.add(workerId);
-            releaseBarrierIfComplete();
-            continue;
-          }
-          try {
-            coordinator.handle(workerId, op);
-          } catch (error) {
-            // A bug met by one op must not end every room on the server: report it and go on.
-            log.error({ err: error, op: op.type, workerId }, 'coordinator op failed; skipped');
-          }
+          if (op.type === 'ack') window.acknowledged(op.units);
+          else if (overload.on || attached.held.length > 0) attached.held.push(op);
+          else units += handle(workerId, op);
         }
+        acknowledge(attached, units);
       });
       return;
     }
@@ -52,6 +121,7 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
       // Close first: nothing still queued from the dead worker may re-register its users afterwards.
       attached.port.close();
       workerPorts.delete(message.workerId);
+      overload.workerBehind(message.workerId, false, performance.now());
       coordinator.forgetWorker(message.workerId, 'connection lost: server worker restarted');
       releaseBarrierIfComplete();
       return;
@@ -60,5 +130,22 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
 });
 
 const threadLoad = startThreadLoadGauge();
-const control: CoordinatorControl = { stats: () => ({ ...coordinator.stats(), ...threadLoad() }) };
+/** The largest backlog to any worker, now and at most (units un-acknowledged). */
+function backlogs(): { now: number; peak: number } {
+  let now = 0;
+  let peak = 0;
+  for (const { outbox } of workerPorts.values()) {
+    now = Math.max(now, outbox.window.inFlight);
+    peak = Math.max(peak, outbox.window.peak);
+  }
+  return { now, peak };
+}
+
+const control: CoordinatorControl = {
+  stats: () => {
+    const { now, peak } = backlogs();
+    const flow = { ...overload.stats(performance.now()), workerBacklogUnits: now, workerBacklogPeakUnits: peak };
+    return { ...coordinator.stats(), ...flow, ...threadLoad() };
+  },
+};
 exposeControl(control, controlPort);

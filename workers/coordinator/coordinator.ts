@@ -13,7 +13,7 @@
 // sequenced, so a rename in flight cannot put a line under a nick that was already given up.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerConfig } from '../../src/config.ts';
-import type { CoordinatorStats } from '../../src/control-api.ts';
+import type { CoordinatorFlowStats, CoordinatorStats } from '../../src/control-api.ts';
 import type { Logger } from '../../src/log.ts';
 import type { ThreadLoad } from '../../src/thread-load.ts';
 import { errorLine } from '../../src/protocol/errors.ts';
@@ -59,6 +59,10 @@ interface Room {
   /** How many members each worker has here: the room's lines go once to each of these workers. */
   membersPerWorker: Map<number, number>;
   history: HistoryRing<HistoryEntry>;
+  /** The cached /who answer; cleared when someone joins, leaves or is renamed here. */
+  memberList: string | undefined;
+  /** The cached /history answer, good while no line has been added (same sequence) for the same count. */
+  historyAnswer: { sequence: number; count: number; text: string } | undefined;
 }
 
 export type SendToWorker = (workerId: number, op: CoordinatorOp) => void;
@@ -78,6 +82,10 @@ export class Coordinator {
   readonly #operatorAttempts = new PasswordAttemptLimiter(operatorAttemptLimits);
   #roomLines = 0;
   #forwards = 0;
+  // Listings are answered from caches, cleared when what they show changes (a join, a leave, a rename),
+  // never per room line: a storm of /rooms and /who costs a lookup each, not a rebuild and a sort.
+  /** The cached /rooms answer; cleared when any room's membership changes (it shows member counts). */
+  #roomList: string | undefined;
 
   constructor(config: ServerConfig, send: SendToWorker, log: Logger, clock: () => number = Date.now) {
     this.#config = config;
@@ -86,7 +94,7 @@ export class Coordinator {
     this.#clock = clock;
   }
 
-  handle(workerId: number, op: Exclude<WorkerOp, { type: 'drain' }>): void {
+  handle(workerId: number, op: Exclude<WorkerOp, { type: 'drain' | 'ack' }>): void {
     switch (op.type) {
       case 'say':
         return this.#withMember(op.connectionId, (member) => this.#say(member, op.room, op.kind, op.text));
@@ -101,11 +109,11 @@ export class Coordinator {
       case 'private':
         return this.#withMember(op.connectionId, (member) => this.#private(member, op.toNick, op.text));
       case 'list-rooms':
-        return this.#reply(workerId, op.connectionId, this.#roomList());
+        return this.#answer(workerId, op.connectionId, this.#roomListAnswer());
       case 'list-members':
-        return this.#reply(workerId, op.connectionId, this.#memberList(op.room));
+        return this.#answer(workerId, op.connectionId, this.#memberListAnswer(op.room));
       case 'history':
-        return this.#reply(workerId, op.connectionId, this.#historyLines(op.room, op.count));
+        return this.#answer(workerId, op.connectionId, this.#historyAnswer(op.room, op.count));
       case 'leave':
         // `left` goes first: the leaver gets every room line sequenced before it, but not its own quit notice.
         this.#send(workerId, { type: 'left', connectionId: op.connectionId });
@@ -122,8 +130,8 @@ export class Coordinator {
     for (const member of this.#members.values()) if (member.workerId === workerId) this.#leave(member, reason);
   }
 
-  /** Routing figures; the coordinator thread adds its own load (ThreadLoad) to them. */
-  stats(): Omit<CoordinatorStats, keyof ThreadLoad> {
+  /** Routing figures; the coordinator thread adds its own load and flow control figures to them. */
+  stats(): Omit<CoordinatorStats, keyof ThreadLoad | keyof CoordinatorFlowStats> {
     const workers = new Set<number>();
     for (const member of this.#members.values()) workers.add(member.workerId);
     return {
@@ -172,6 +180,7 @@ export class Coordinator {
     }
     if (room.members.has(member.connectionId)) return;
     room.members.set(member.connectionId, member);
+    this.#membershipChanged(room);
     room.membersPerWorker.set(member.workerId, (room.membersPerWorker.get(member.workerId) ?? 0) + 1);
     member.rooms.add(room);
     const history = this.#replay(room, this.#config.historyOnJoin);
@@ -216,7 +225,10 @@ export class Coordinator {
     this.#membersByNick.delete(nickKey(previous));
     this.#membersByNick.set(nickKey(nick), member);
     member.nick = nick;
-    for (const room of member.rooms) this.#broadcast(room, renamedNotice(room.name, previous, nick));
+    for (const room of member.rooms) {
+      room.memberList = undefined;
+      this.#broadcast(room, renamedNotice(room.name, previous, nick));
+    }
   }
 
   #private(sender: Member, toNick: string, text: string): void {
@@ -299,6 +311,8 @@ export class Coordinator {
       members: new Map(),
       membersPerWorker: new Map(),
       history: new HistoryRing(this.#config.historySize, this.#config.historyMaxBytes),
+      memberList: undefined,
+      historyAnswer: undefined,
     };
     this.#rooms.set(name, room);
     return room;
@@ -307,6 +321,7 @@ export class Coordinator {
   #removeFromRoom(member: Member, room: Room): void {
     room.members.delete(member.connectionId);
     member.rooms.delete(room);
+    this.#membershipChanged(room);
     const left = (room.membersPerWorker.get(member.workerId) ?? 1) - 1;
     if (left > 0) room.membersPerWorker.set(member.workerId, left);
     else room.membersPerWorker.delete(member.workerId);
@@ -318,25 +333,44 @@ export class Coordinator {
     this.#send(workerId, { type: 'reply', connectionId, text });
   }
 
-  #roomList(): string {
+  /** The answer to what this connection asked for: the worker charges its bytes to the asker. */
+  #answer(workerId: number, connectionId: number, text: string): void {
+    this.#send(workerId, { type: 'answer', connectionId, text });
+  }
+
+  #membershipChanged(room: Room): void {
+    this.#roomList = undefined;
+    room.memberList = undefined;
+  }
+
+  #roomListAnswer(): string {
+    if (this.#roomList !== undefined) return this.#roomList;
     const rooms = [...this.#rooms.values()].sort((a, b) => a.name.localeCompare(b.name));
     const listed = rooms.slice(0, maxListedRooms).map((room) => `${room.name} (${room.members.size})`);
     const more = rooms.length > maxListedRooms ? `, and ${rooms.length - maxListedRooms} more` : '';
-    return infoLine(rooms.length === 0 ? 'no rooms' : `rooms: ${listed.join(', ')}${more}`);
+    this.#roomList = infoLine(rooms.length === 0 ? 'no rooms' : `rooms: ${listed.join(', ')}${more}`);
+    return this.#roomList;
   }
 
-  #memberList(roomName: string): string {
+  #memberListAnswer(roomName: string): string {
     const room = this.#rooms.get(roomName);
     if (room === undefined) return infoLine(`nobody is in ${roomName}`);
+    if (room.memberList !== undefined) return room.memberList;
     const nicks = [...room.members.values()].map((member) => member.nick).sort();
     const more = nicks.length > maxListedMembers ? `, and ${nicks.length - maxListedMembers} more` : '';
-    return infoLine(`${roomName} (${nicks.length}): ${nicks.slice(0, maxListedMembers).join(', ')}${more}`);
+    room.memberList = infoLine(`${roomName} (${nicks.length}): ${nicks.slice(0, maxListedMembers).join(', ')}${more}`);
+    return room.memberList;
   }
 
-  #historyLines(roomName: string, count: number): string {
+  #historyAnswer(roomName: string, count: number): string {
     const room = this.#rooms.get(roomName);
-    const lines = room === undefined ? [] : this.#replay(room, count);
-    return historyHeaderLine(roomName, lines.length) + lines.join('');
+    if (room === undefined) return historyHeaderLine(roomName, 0);
+    const cached = room.historyAnswer;
+    if (cached !== undefined && cached.sequence === room.sequence && cached.count === count) return cached.text;
+    const lines = this.#replay(room, count);
+    const text = historyHeaderLine(roomName, lines.length) + lines.join('');
+    room.historyAnswer = { sequence: room.sequence, count, text };
+    return text;
   }
 
   /** The room's last `count` lines as replayed history: marked, with the time each was sent. */
