@@ -24,7 +24,11 @@ export const partedLine = (room: string, current: string | undefined) =>
   infoLine(`You left ${room}. ${current === undefined ? 'You are in no room now.' : `Your current room is ${current}.`}`);
 export const historyHeaderLine = (room: string, count: number) =>
   infoLine(
-    count === 1 ? `the last message of ${room} (earlier, times in UTC):` : `the last ${count} messages of ${room} (earlier, times in UTC):`,
+    count === 0
+      ? `no earlier messages of ${room}.`
+      : count === 1
+        ? `the last message of ${room} (earlier, times in UTC):`
+        : `the last ${count} messages of ${room} (earlier, times in UTC):`,
   );
 /**
  * A line replayed from history: an information line with the time it was first sent, so it can never be

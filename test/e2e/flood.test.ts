@@ -109,7 +109,7 @@ test('a listing costs several lines: of a burst of /history 100 only a cost-th i
   } finally {
     clearInterval(retry);
   }
-  const answered = asker.lines.filter((line) => line.startsWith('-- last ')).length;
+  const answered = asker.lines.filter((line) => line.startsWith('-- the last ')).length;
   // The burst holds 100 tokens and /history 100 costs 11: about 9 answers, not 40.
   const cost = historyCost(100);
   assert.ok(answered >= Math.floor(burst / cost) - 1 && answered <= Math.ceil(burst / cost) + 1, `${answered} of ${asked} answered`);

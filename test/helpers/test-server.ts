@@ -17,7 +17,8 @@ export interface TestServer {
  * Tests connect many clients at once, all from 127.0.0.1: the per-address connect rate is lifted unless a
  * test sets it (test/e2e/connect-rate.test.ts tests the limit itself).
  */
-const testDefaults: Partial<ServerConfig> = { host: '127.0.0.1', port: 0, workers: 2, maxConnectsPerIpPerSecond: 0 };
+// In-process servers log warnings and worse only: their threads' records go to the test's own stdout.
+const testDefaults: Partial<ServerConfig> = { host: '127.0.0.1', port: 0, workers: 2, maxConnectsPerIpPerSecond: 0, logLevel: 'warn' };
 const testDefaultArgs = ['--port', '0', '--max-connects-per-ip-per-second', '0'];
 
 /** `log` receives the acceptor's records (see captureLog); by default they go to stdout. */
