@@ -17,8 +17,8 @@ export interface RunningServer {
 const startTimeoutMs = 15_000;
 const stopGraceMs = 8_000;
 
-export async function startChildServer(command: string, args: string[]): Promise<RunningServer> {
-  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startChildServer(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
   child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
