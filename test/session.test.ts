@@ -14,7 +14,7 @@ import type { WorkerOp } from '../src/thread-messages.ts';
 import { BacklogWatch } from '../workers/connection/backlog-watch.ts';
 import { ConnectionEventLog } from '../workers/connection/connection-event-log.ts';
 import { LocalRooms } from '../workers/connection/local-rooms.ts';
-import { Session, type SessionContext, type SessionCounters } from '../workers/connection/session.ts';
+import { Session, type SessionContext, zeroSessionCounters } from '../workers/connection/session.ts';
 import { WriteBatcher } from '../workers/connection/write-batcher.ts';
 import { LineClient } from './helpers/line-client.ts';
 
@@ -32,19 +32,7 @@ test('an op from the coordinator that the session cannot handle costs that conne
   });
   const fromSession: WorkerOp[] = [];
   channel.port2.on('message', (batch: WorkerOp[]) => fromSession.push(...batch));
-  const counters: SessionCounters = {
-    messagesIn: 0,
-    deliveriesOut: 0,
-    bytesOut: 0,
-    socketWrites: 0,
-    slowConsumersDisconnected: 0,
-    writeStallDisconnects: 0,
-    floodDisconnects: 0,
-    linesDroppedForFlooding: 0,
-    timeoutDisconnects: 0,
-    kicks: 0,
-    internalErrors: 0,
-  };
+  const counters = zeroSessionCounters();
   const context: SessionContext = {
     config: defaultConfig,
     log: pino({ level: 'silent' }),

@@ -1,30 +1,11 @@
 // Connection caps: past the server-wide or the per-address limit a new connection gets exactly one error
 // line and is closed, without disturbing the clients already in; a freed slot admits the next one.
 import assert from 'node:assert/strict';
-import net from 'node:net';
 import { test } from 'node:test';
 import { assertLossless, ChatPeer } from '../helpers/chat-peer.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { everythingUntilClose } from '../helpers/until-closed.ts';
 import { sleep } from '../helpers/wait-until.ts';
-
-/** Connects and returns everything the server sends until it closes the connection. */
-function everythingUntilClose(port: number, localAddress?: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host: '127.0.0.1', localAddress });
-    let text = '';
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`the server did not close the connection; it sent ${JSON.stringify(text)}`));
-    }, 5000);
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (text += chunk));
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(text);
-    });
-  });
-}
 
 /** Each peer says one numbered line; every peer must get all of them. */
 async function chatRound(peers: ChatPeer[]): Promise<void> {

@@ -3,11 +3,11 @@
 // nor flood its log, and a normal client still gets in.
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
-import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { ChatPeer } from '../helpers/chat-peer.ts';
 import { parseLogOutput } from '../helpers/log-capture.ts';
 import { spawnServer, type ServerProcess } from '../helpers/test-server.ts';
+import { everythingUntilClose } from '../helpers/until-closed.ts';
 
 const refused = 3000;
 const concurrency = 100;
@@ -24,22 +24,6 @@ after(() => server.stop());
 const refusalsLoggedPerSecond = 5;
 
 const openFds = async (pid: number) => (await readdir(`/proc/${pid}/fd`)).length;
-
-/** Connects from 127.0.0.1 and resolves with what the server said before closing. */
-function refusedOnce(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    let text = '';
-    const timer = setTimeout(() => socket.destroy(), 5000);
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => (text += chunk));
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      clearTimeout(timer);
-      resolve(text);
-    });
-  });
-}
 
 test(`${refused} refused connections do not pile up descriptors, and a normal client still gets in`, async (t) => {
   // 127.0.0.1 uses up its one allowed connection; everything else from it is refused.
@@ -59,7 +43,7 @@ test(`${refused} refused connections do not pile up descriptors, and a normal cl
   let withLine = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next++ < refused) if (/^!! TOO_MANY_CONNECTIONS /.test(await refusedOnce(server.port))) withLine++;
+      while (next++ < refused) if (/^!! TOO_MANY_CONNECTIONS /.test(await everythingUntilClose(server.port))) withLine++;
     }),
   );
   storming = false;

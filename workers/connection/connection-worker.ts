@@ -22,7 +22,7 @@ import { ConnectionEventLog } from './connection-event-log.ts';
 import { InputGate } from './input-gate.ts';
 import { LocalRooms } from './local-rooms.ts';
 import { RoomLineRun } from './room-line-run.ts';
-import { Session, type SessionContext, type SessionCounters } from './session.ts';
+import { Session, type SessionContext, zeroSessionCounters } from './session.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 const { workerId, slot, generation, config, coordinatorPort, controlPort, supervisorPort } = workerData as ConnectionWorkerData;
@@ -33,19 +33,7 @@ const dieOnFirstSocket = faults?.dieOnFirstSocket.includes(generation) === true;
 const acceptor = parentPort!;
 const sessions = new Map<number, Session>();
 const localRooms = new LocalRooms<Session>();
-const counters: SessionCounters = {
-  messagesIn: 0,
-  deliveriesOut: 0,
-  bytesOut: 0,
-  socketWrites: 0,
-  slowConsumersDisconnected: 0,
-  writeStallDisconnects: 0,
-  floodDisconnects: 0,
-  linesDroppedForFlooding: 0,
-  timeoutDisconnects: 0,
-  kicks: 0,
-  internalErrors: 0,
-};
+const counters = zeroSessionCounters();
 const log = createLogger(config, `worker-${workerId}`);
 // Pauses can come and go many times a second under a storm: log the first few of each window.
 const pauseLogSampler = new LogSampler(4, 10_000);

@@ -45,6 +45,23 @@ export type SessionCounters = OutputCounters &
     | 'internalErrors'
   >;
 
+/** A worker's counters at start (and a restarted worker's: counters start again at 0). */
+export function zeroSessionCounters(): SessionCounters {
+  return {
+    messagesIn: 0,
+    deliveriesOut: 0,
+    bytesOut: 0,
+    socketWrites: 0,
+    slowConsumersDisconnected: 0,
+    writeStallDisconnects: 0,
+    floodDisconnects: 0,
+    linesDroppedForFlooding: 0,
+    timeoutDisconnects: 0,
+    kicks: 0,
+    internalErrors: 0,
+  };
+}
+
 export interface SessionContext {
   config: ServerConfig;
   log: Logger;
