@@ -134,3 +134,36 @@ test('a client that reads a little and then stops is dropped after the write-sta
     await server.close();
   }
 });
+
+test('a client that keeps reading, but slower than its room talks, is dropped before its backlog grows without bound', async () => {
+  // Regression: judged only on whether the kernel took anything, a trickle reader was never dropped and
+  // the server queued for it for as long as it stayed.
+  const maxOutputBytes = 64 * 1024;
+  const server = await startTestServer({ maxOutputBytes, floodMessagesPerSecond: 0, floodBytesPerSecond: 0 });
+  const peers: ChatPeer[] = [];
+  let trickle: NodeJS.Timeout | undefined;
+  try {
+    const sender = await ChatPeer.join(server.port, 'sender');
+    const slow = await ChatPeer.join(server.port, 'slow');
+    peers.push(sender, slow);
+    // About 20 KiB/s taken from the socket, while the room sends about 2 MB/s: loopback's socket buffers
+    // (several MiB) fill within seconds, then the backlog stays in the server.
+    slow.socket.pause();
+    trickle = setInterval(() => slow.socket.read(1024), 50);
+    const padding = 'z'.repeat(1000);
+    let totals = await workerTotals(server);
+    const started = Date.now();
+    while (totals.slowConsumers === 0 && Date.now() - started < 20_000) {
+      for (let i = 0; i < 200; i++) sender.sendNext(padding);
+      await sender.until(() => sender.received.length === sender.sent, 10_000, 'its own lines');
+      await sleep(100);
+      totals = await workerTotals(server);
+    }
+    assert.equal(totals.slowConsumers, 1, 'the trickle reader was dropped as a slow consumer');
+    assert.deepEqual(sender.errors, [], 'the prompt reader was not');
+  } finally {
+    clearInterval(trickle);
+    for (const peer of peers) peer.close();
+    await server.close();
+  }
+});

@@ -6,9 +6,10 @@
 // senders may legally send can owe a client more than maxOutputBytes for a moment, and a client that
 // reads takes it. An output left with unsent bytes (socket.writableLength) after its flush joins the
 // worker's BacklogWatch, and each tick WriteProgress judges it: over the bound with nothing taken for
-// a whole tick is a slow consumer, dropped within two ticks of falling behind, which bounds its memory
-// by maxOutputBytes plus what two ticks can bring (senders' flood limits times fan-out); nothing taken
-// for writeStallMs is a stalled reader, however small its backlog.
+// a whole tick is a slow consumer, dropped within two ticks of falling behind; so is one that stays over
+// the bound for overBoundGraceMs though it takes some (it reads slower than its rooms talk), and one over
+// four times the bound at any tick, which bounds what any client can hold; nothing taken for
+// writeStallMs is a stalled reader, however small its backlog.
 // "Taken" shows when a socket write completes as a whole, so a client must take a whole write (at most
 // one turn's output, or what queued behind the previous write) within the tick or the deadline.
 import type { Socket } from 'node:net';
@@ -19,6 +20,12 @@ import type { Flushable, WriteBatcher } from './write-batcher.ts';
 import { type FallenBehind, WriteProgress } from './write-progress.ts';
 
 export type { FallenBehind };
+
+/**
+ * How long a client may stay over maxOutputBytes while it still takes some of it: enough for a reader on
+ * a slow link to drain a legal burst, too short for a reader slower than its rooms to pile up much.
+ */
+const overBoundGraceMs = 1000;
 
 export type OutputCounters = Pick<ConnectionWorkerStats, 'deliveriesOut' | 'bytesOut' | 'socketWrites'>;
 
@@ -45,7 +52,11 @@ export class ClientOutput implements Flushable, BacklogWatched {
     this.socket = socket;
     this.#context = context;
     const { maxOutputBytes, writeStallMs } = context.config;
-    this.#progress = new WriteProgress(maxOutputBytes, Math.ceil(writeStallMs / backlogTickMs));
+    this.#progress = new WriteProgress(
+      maxOutputBytes,
+      Math.ceil(writeStallMs / backlogTickMs),
+      Math.ceil(overBoundGraceMs / backlogTickMs),
+    );
     this.#onFallenBehind = onFallenBehind;
   }
 
