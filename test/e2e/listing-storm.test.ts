@@ -15,8 +15,12 @@ import { sleep, waitUntil } from '../helpers/wait-until.ts';
 const abuserCount = 10;
 const stormMs = 3000;
 const request = '/history 100\n';
-/** Generous: the coordinator's backlog is bounded to tens of milliseconds of work. */
-const maxLatencyMs = 2000;
+/**
+ * Not a speed target (npm run bench:overload measures latency): a line that is not starved arrives well
+ * within this even while the rest of the suite loads both cores; before back-pressure the server ran out
+ * of memory instead, and lines waited behind an unbounded queue.
+ */
+const maxLatencyMs = 10_000;
 
 /** An abuser keeps about `keepQueuedBytes` of requests queued towards the server and discards every answer. */
 async function abuser(port: number, nick: string, keepQueuedBytes: number): Promise<{ stop(): void }> {
