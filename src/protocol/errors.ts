@@ -16,6 +16,8 @@ const sentences = {
   UNKNOWN_COMMAND: (command: string) => `Unknown command "/${command}"; /help lists the commands.`,
   USAGE: (usage: string) => `Use it as: ${usage}`,
   BAD_ENCODING: () => 'That line was not valid UTF-8; it was dropped.',
+  /** WebSocket only (docs/websocket.md): a frame that is not JSON or not one of the client messages. */
+  BAD_MESSAGE: (why: string) => `That message was not understood (${why}); it was dropped.`,
   LINE_TOO_LONG: (maxLineBytes: number) => `That line was longer than ${maxLineBytes} bytes; it was dropped.`,
   TOO_EARLY: () => 'Too many lines before your nickname was confirmed; that line was dropped.',
   FLOODING: () => 'You are sending too fast; lines are being dropped. Slow down.',
