@@ -51,8 +51,8 @@ const state = {
   privates: new Map(),
   /** What the page shows: { kind: 'room' | 'pm', name }. */
   view: undefined,
-  /** A room the user asked to join: show it when the server says we are in. */
-  pendingView: undefined,
+  /** Rooms being taken back after a reconnect: joining them does not change what the page shows. */
+  rejoining: new Set(),
 };
 
 // ---- connection -------------------------------------------------------------------------------------
@@ -88,11 +88,11 @@ function onClose(socket, event) {
   state.socket = undefined;
   state.welcomed = false;
   if (wasWelcomed) noteInAllViews(`Connection lost at ${clock(Date.now())}.`);
-  if (!state.wanted) return setStatus('offline', 'Not connected');
-  if (finalCloseCodes.has(event.code)) {
+  if (!state.wanted || finalCloseCodes.has(event.code)) {
+    // The user quit, or the server said why it closed (the error is in the conversation): the user decides.
     state.wanted = false;
-    setStatus('offline', `Disconnected${event.reason ? ` (${event.reason})` : ''}.`, true);
-    return;
+    const why = event.code === 1000 ? 'you quit' : event.reason || `code ${event.code}`;
+    return setStatus('offline', `Disconnected (${why}).`, true);
   }
   // Back to zero after a session that worked; a server that keeps refusing is retried ever more slowly.
   if (wasWelcomed) state.attempt = 0;
@@ -135,19 +135,19 @@ function handle(message) {
       ui.login.hidden = true;
       ui.chat.hidden = false;
       setStatus('online', `Connected as ${message.nick}`);
-      // Back after a reconnect: take up the rooms we held (their history fills the gap).
+      // Back after a reconnect: take up the rooms we held (their history fills the gap) and stay in the room shown.
       if (state.rooms.size > 0) noteInAllViews(`Reconnected at ${clock(Date.now())}.`);
+      state.rejoining = new Set(state.rooms.keys());
       for (const room of state.rooms.keys()) if (room !== message.room) send({ type: 'join', room });
       send({ type: 'rooms' });
       if (document.activeElement === ui.nickInput || document.activeElement === document.body) ui.composerInput.focus();
       return;
     }
     case 'joined': {
+      // Joining makes a room current, as in the line protocol; taking rooms back after a reconnect does not.
       roomOf(message.room);
-      if (state.view === undefined || state.pendingView === message.room) {
-        state.pendingView = undefined;
-        show({ kind: 'room', name: message.room });
-      } else renderViews();
+      if (state.view === undefined || !state.rejoining.delete(message.room)) show({ kind: 'room', name: message.room });
+      else renderViews();
       send({ type: 'who', room: message.room });
       return;
     }
@@ -412,7 +412,6 @@ function announce(text) {
 function join(room) {
   const name = room.replace(/^#/, '').toLowerCase();
   if (state.rooms.has(name)) return show({ kind: 'room', name });
-  state.pendingView = name;
   send({ type: 'join', room: name });
 }
 

@@ -1,120 +1,23 @@
-// The chat page in a real headless Chromium, against a stand-in for the server's browser door: a plain
-// node:http server with the page's static files and a small WebSocket chat speaking docs/websocket.md
-// through src/protocol/websocket-messages.ts (welcome, join with a history batch, room events, members).
-// It proves the page and the browser harness before the server itself serves HTTP.
+// The chat page in a real headless Chromium, against a stand-in for the server's browser door
+// (test/helpers/stand-in-chat-server.ts: the page's static files and a small WebSocket chat speaking
+// docs/websocket.md). It proves the page and the browser harness before the server itself serves HTTP.
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { type WebSocket, WebSocketServer } from 'ws';
-import {
-  encodeServerMessage,
-  errorMessage,
-  maxFrameBytes,
-  parseClientMessage,
-  type RoomEvent,
-  type ServerMessage,
-  serverMessage,
-} from '../../src/protocol/websocket-messages.ts';
-import { isAllowedOrigin } from '../../src/web/origin-check.ts';
-import { loadWebFiles, respondStatic } from '../../src/web/static-files.ts';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.ts';
-
-const maxLineBytes = 4096;
-const files = loadWebFiles();
-
-interface StandIn {
-  port: number;
-  /** Like a server that dies: every connection dropped without a close frame, the port closed. */
-  kill(): Promise<void>;
-}
+import { startStandInServer } from '../helpers/stand-in-chat-server.ts';
 
 /** Carol's line is in the lobby's history, the same after a restart (as if the history had been kept). */
-const carolSaidAtMs = Date.now() - 3_600_000;
+const lobbyHistory = [{ seq: 1, time: Date.now() - 3_600_000, from: 'carol', kind: 'say' as const, text: 'anyone around later?' }];
 
-/** One room (lobby), one earlier message in its history, nicks unique. */
-async function startStandIn(port: number): Promise<StandIn> {
-  const members = new Map<WebSocket, string>();
-  const history: RoomEvent[] = [{ seq: 1, time: carolSaidAtMs, from: 'carol', kind: 'say', text: 'anyone around later?' }];
-  let seq = 1;
-  const broadcast = (kind: RoomEvent['kind'], from: string, text: string) => {
-    const event: RoomEvent = { seq: ++seq, time: Date.now(), from, kind, text };
-    const frame = encodeServerMessage(serverMessage.event('lobby', event));
-    for (const socket of members.keys()) socket.send(frame);
-  };
-  const reply = (socket: WebSocket, message: ServerMessage) => socket.send(encodeServerMessage(message));
-
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes(maxLineBytes), perMessageDeflate: false });
-  wss.on('connection', (socket) => {
-    socket.on('message', (data, isBinary) => {
-      const parsed = isBinary ? undefined : parseClientMessage(data.toString(), maxLineBytes);
-      if (parsed === undefined) return reply(socket, errorMessage('BAD_MESSAGE', 'binary frame'));
-      if (!parsed.ok) return reply(socket, parsed.error);
-      const message = parsed.message;
-      const nick = members.get(socket);
-      if (message.type === 'hello') {
-        if ([...members.values()].some((held) => held.toLowerCase() === message.nick.toLowerCase())) {
-          return reply(socket, errorMessage('NICK_TAKEN', message.nick));
-        }
-        members.set(socket, message.nick);
-        reply(socket, serverMessage.welcome(message.nick, 'lobby', maxLineBytes));
-        reply(socket, serverMessage.joined('lobby'));
-        reply(socket, serverMessage.history('lobby', history));
-        return broadcast('join', message.nick, '');
-      }
-      if (nick === undefined) return reply(socket, errorMessage('TOO_EARLY'));
-      switch (message.type) {
-        case 'say':
-        case 'me':
-          return broadcast(message.type, nick, message.text);
-        case 'command':
-          if (message.command.kind === 'say' || message.command.kind === 'me')
-            return broadcast(message.command.kind, nick, message.command.text);
-          return reply(socket, serverMessage.info(['The stand-in server knows only say and /me.']));
-        case 'who':
-          return reply(socket, serverMessage.members('lobby', [...members.values()]));
-        case 'rooms':
-          return reply(socket, serverMessage.rooms([{ room: 'lobby', members: members.size }]));
-        default:
-          return reply(socket, errorMessage('UNKNOWN_COMMAND', message.type));
-      }
-    });
-    socket.on('close', () => {
-      const nick = members.get(socket);
-      members.delete(socket);
-      if (nick !== undefined) broadcast('quit', nick, '');
-    });
-  });
-
-  const http: Server = createServer((request, response) => {
-    const answer = respondStatic(files, request.method ?? 'GET', request.url ?? '/', request.headers['if-none-match']);
-    response.writeHead(answer.status, answer.headers).end(answer.body);
-  });
-  http.on('upgrade', (request, socket, head) => {
-    if (request.url !== '/ws' || !isAllowedOrigin(request.headers.origin, request.headers.host, [])) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
-  });
-  http.listen(port, '127.0.0.1');
-  await once(http, 'listening');
-  return {
-    port: (http.address() as AddressInfo).port,
-    async kill() {
-      for (const socket of members.keys()) socket.terminate();
-      for (const socket of wss.clients) socket.terminate();
-      http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
-      wss.close();
-    },
-  };
-}
+let browser: Browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(() => browser.close());
 
 /** Where the screenshots go: ROOMCAST_SCREENSHOT_DIR (e.g. docs, to update the README's), or a temporary directory. */
 function screenshotDirectory(): { path: string; remove(): void } {
@@ -139,38 +42,39 @@ async function enter(page: Page, port: number, nick: string): Promise<void> {
     .waitFor({ timeout: waitTimeoutMs });
 }
 
+/** Types a line into the message box, whichever room or chat it is for, and sends it with Enter. */
 async function say(page: Page, text: string): Promise<void> {
-  const box = page.getByRole('textbox', { name: 'Message #lobby', exact: true });
+  const box = page.getByRole('textbox', { name: /^Message / });
   await box.fill(text);
   await box.press('Enter');
+}
+
+/** Collects what must never happen: a request to another origin, a CSP violation, a script error. */
+function watchForProblems(page: Page, port: number, problems: string[]): void {
+  page.on('request', (request) => {
+    if (!request.url().startsWith(`http://127.0.0.1:${port}/`) && !request.url().startsWith(`ws://127.0.0.1:${port}/`)) {
+      problems.push(`request to ${request.url()}`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
 }
 
 const connectionOf = (page: Page) => page.locator('body').getAttribute('data-connection');
 
 test('two pages chat in a room, see the history marked, go offline when the server dies and come back', { timeout: 90_000 }, async (t) => {
-  let standIn = await startStandIn(0);
+  let standIn = await startStandInServer(0, lobbyHistory);
   const port = standIn.port;
   t.after(() => standIn.kill());
-  const browser = await launchBrowser();
-  t.after(() => browser.close());
   const screens = screenshotDirectory();
   t.after(() => screens.remove());
 
   const desktop = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
   const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
-  // Nothing may leave for another origin, the CSP must not have had to block anything, and no script may fail.
   const problems: string[] = [];
-  for (const page of [desktop, phone]) {
-    page.on('request', (request) => {
-      if (!request.url().startsWith(`http://127.0.0.1:${port}/`) && !request.url().startsWith(`ws://127.0.0.1:${port}/`)) {
-        problems.push(`request to ${request.url()}`);
-      }
-    });
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
-    });
-  }
+  for (const page of [desktop, phone]) watchForProblems(page, port, problems);
 
   await enter(desktop, port, 'alice');
   await enter(phone, port, 'bob');
@@ -213,7 +117,7 @@ test('two pages chat in a room, see the history marked, go offline when the serv
   await desktop.screenshot({ path: join(screens.path, 'browser-offline.png') });
 
   // It comes back on the same port: both pages reconnect by themselves, with their nicks, and chat on.
-  standIn = await startStandIn(port);
+  standIn = await startStandInServer(port, lobbyHistory);
   for (const [page, nick] of [
     [desktop, 'alice'],
     [phone, 'bob'],
@@ -228,6 +132,82 @@ test('two pages chat in a room, see the history marked, go offline when the serv
   await messageLine(desktop, 'back again').waitFor({ timeout: waitTimeoutMs });
   // The history batch after the reconnect repeats carol's line: it is shown once.
   assert.equal(await messageLine(desktop, 'anyone around later?').count(), 1);
+
+  assert.deepEqual(problems, []);
+});
+
+test('rooms, private messages, nick changes, errors and quitting, all from the page', { timeout: 60_000 }, async (t) => {
+  const standIn = await startStandInServer(0);
+  const port = standIn.port;
+  t.after(() => standIn.kill());
+  const alice = await (await browser.newContext()).newPage();
+  const dave = await (await browser.newContext()).newPage();
+  const problems: string[] = [];
+  for (const page of [alice, dave]) watchForProblems(page, port, problems);
+  const visible = (page: Page, selector: string, text: string | RegExp) =>
+    page.locator(selector, { hasText: text }).waitFor({ timeout: waitTimeoutMs });
+
+  await enter(alice, port, 'alice');
+  // A taken nick is refused with the server's sentence, and the page asks again on the same connection.
+  await dave.goto(`http://127.0.0.1:${port}/`);
+  await dave.keyboard.type('ALICE');
+  await dave.keyboard.press('Enter');
+  await dave.getByRole('alert').filter({ hasText: 'The nickname "ALICE" is already in use.' }).waitFor({ timeout: waitTimeoutMs });
+  await dave.getByRole('textbox', { name: 'Nickname', exact: true }).fill('dave');
+  await dave.keyboard.press('Enter');
+  await dave.getByRole('status').filter({ hasText: 'Connected as dave' }).waitFor({ timeout: waitTimeoutMs });
+
+  // Joining from the side panel and by typing /join both make the room current.
+  const joinBox = alice.getByRole('textbox', { name: 'Join a room' });
+  await joinBox.fill('#Rust');
+  await joinBox.press('Enter');
+  await alice.getByRole('heading', { name: '#rust' }).waitFor({ timeout: waitTimeoutMs });
+  await say(dave, '/join rust');
+  await dave.getByRole('heading', { name: '#rust' }).waitFor({ timeout: waitTimeoutMs });
+  await visible(alice, '#messages li', 'dave joined');
+  await visible(alice, '#members li', 'dave');
+  await say(dave, 'hi rust');
+  await visible(alice, '#messages li', 'hi rust');
+  assert.match((await alice.locator('#announcer').textContent()) ?? '', /dave in rust: hi rust/);
+
+  // Switching rooms shows each room's own lines.
+  await alice.getByRole('button', { name: /^#lobby, \d+ members$/ }).click();
+  await alice.getByRole('heading', { name: '#lobby' }).waitFor({ timeout: waitTimeoutMs });
+  assert.equal(await alice.locator('#messages li', { hasText: 'hi rust' }).count(), 0);
+
+  // The room list, with member counts.
+  await alice.getByText('All rooms').click();
+  await alice.getByRole('button', { name: 'Refresh' }).click();
+  await alice.getByRole('button', { name: 'Join #rust, 2 members' }).waitFor({ timeout: waitTimeoutMs });
+
+  // Private messages open a chat of their own on both sides.
+  await say(alice, '/msg dave psst');
+  await dave.getByRole('button', { name: 'Private chat with alice' }).click();
+  await visible(dave, '#messages li', 'psst');
+  await say(dave, 'hey you');
+  await alice.getByRole('button', { name: 'Private chat with dave' }).click();
+  await visible(alice, '#messages li', 'hey you');
+
+  // An unknown command is answered with the catalogue's sentence, shown as an error.
+  await say(alice, '/frobnicate');
+  await visible(alice, '#messages li.entry-error', 'Unknown command "/frobnicate"');
+
+  // Leaving a room: the page shows the room still held; the others see the part.
+  await dave.getByRole('button', { name: /^#rust, / }).click();
+  await dave.getByRole('button', { name: 'Leave #rust' }).click();
+  await dave.getByRole('heading', { name: '#lobby' }).waitFor({ timeout: waitTimeoutMs });
+  await alice.getByRole('button', { name: /^#rust, / }).click();
+  await visible(alice, '#messages li', 'dave left');
+
+  // A new nick, seen by the room; then /quit closes for good: no reconnecting by itself.
+  await say(dave, '/nick davey');
+  await dave.getByRole('status').filter({ hasText: 'Connected as davey' }).waitFor({ timeout: waitTimeoutMs });
+  await alice.getByRole('button', { name: /^#lobby, / }).click();
+  await visible(alice, '#messages li', 'dave is now known as davey');
+  await say(dave, '/quit lunch');
+  await dave.getByRole('status').filter({ hasText: 'Disconnected' }).waitFor({ timeout: waitTimeoutMs });
+  await visible(alice, '#messages li', 'davey quit (lunch)');
+  assert.ok(await dave.getByRole('button', { name: 'Reconnect now' }).isVisible());
 
   assert.deepEqual(problems, []);
 });
