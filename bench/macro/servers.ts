@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ProtocolName } from '../../workers/loadgen/types.ts';
+import type { ProtocolName } from '../loadgen/types.ts';
 import { startChildServer, type RunningServer } from './child-server.ts';
 
 export type ServerKind = 'roomcast' | 'baseline' | 'broker' | 'sink';

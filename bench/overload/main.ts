@@ -9,7 +9,7 @@ import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { defaultConfig } from '../../src/config.ts';
-import { sampleProcess } from '../loadtest/proc-sampler.ts';
+import { sampleProcess } from '../../harness/proc-sampler.ts';
 import { startChildServer } from '../macro/child-server.ts';
 import type { AbuserData, AbuserReport } from './abuser-worker.ts';
 

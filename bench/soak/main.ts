@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { makeStatusLine } from '../loadtest/status-line.ts';
-import { spawnServer } from '../../test/helpers/test-server.ts';
+import { spawnServer } from '../../harness/server-process.ts';
 import { churnKinds, churnOnce, SteadyClient, type Integrity } from './soak-client.ts';
 import { OperatorStats, sampleServerProcess, type ServerFigures } from './server-sampler.ts';
 import { judgeTrend, type TrendLimit, type TrendVerdict } from './trend.ts';

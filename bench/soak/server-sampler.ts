@@ -3,7 +3,7 @@
 import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import { sampleProcess } from '../loadtest/proc-sampler.ts';
+import { sampleProcess } from '../../harness/proc-sampler.ts';
 
 export interface WorkerFigures {
   connections: number;

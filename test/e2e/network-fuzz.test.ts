@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { assertLossless, ChatPeer } from '../helpers/chat-peer.ts';
 import { parseLogOutput } from '../helpers/log-capture.ts';
 import { nextStats, statsWhere } from '../helpers/stats-line.ts';
-import { spawnServer, type ServerProcess } from '../helpers/test-server.ts';
+import { spawnServer, type ServerProcess } from '../../harness/server-process.ts';
 import { sleep } from '../helpers/wait-until.ts';
 
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);

@@ -3,10 +3,10 @@
 // that do read still get every line, in order.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { sampleProcess } from '../../bench/loadtest/proc-sampler.ts';
+import { sampleProcess } from '../../harness/proc-sampler.ts';
 import { assertLossless, assertSameSequence, ChatPeer } from '../helpers/chat-peer.ts';
 import { statsWhere } from '../helpers/stats-line.ts';
-import { spawnServer, type ServerProcess } from '../helpers/test-server.ts';
+import { spawnServer, type ServerProcess } from '../../harness/server-process.ts';
 import { sleep } from '../helpers/wait-until.ts';
 
 const MiB = 1024 * 1024;

@@ -1,7 +1,7 @@
 // The periodic `stats: key=value ...` line that src/main.ts logs with --stats-interval-ms (the message of
 // a log record), as numbers: how tests read the counters of a server that runs as a child process.
 import { parseLogOutput } from './log-capture.ts';
-import type { ServerProcess } from './test-server.ts';
+import type { ServerProcess } from '../../harness/server-process.ts';
 import { waitUntil } from './wait-until.ts';
 
 export type StatsLine = Record<string, number>;
