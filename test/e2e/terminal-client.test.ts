@@ -10,19 +10,30 @@ import { startTestServer } from '../helpers/test-server.ts';
 
 const clientScript = fileURLToPath(new URL('../../src/client/main.ts', import.meta.url));
 
+// Every line the client prints starts with a time: the receive time (HH:MM), or for a replayed line its
+// own time and "(history)".
+const timePrefix = /^(?:\d{4}-\d\d-\d\d )?\d\d:\d\d (?:\(history\) )?/;
+
 class ClientProcess {
   readonly child: ChildProcess;
+  /** What the client printed, without the time in front. */
   readonly lines: string[] = [];
+  /** The same lines as printed. */
+  readonly timed: string[] = [];
   #buffered = '';
 
-  constructor(t: TestContext, args: string[]) {
-    this.child = spawn(process.execPath, [clientScript, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(t: TestContext, args: string[], env: NodeJS.ProcessEnv = process.env) {
+    this.child = spawn(process.execPath, [clientScript, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
     t.after(() => this.child.kill());
     this.child.stdout!.setEncoding('utf8').on('data', (text: string) => {
       this.#buffered += text;
       const parts = this.#buffered.split('\n');
       this.#buffered = parts.pop()!;
-      this.lines.push(...parts);
+      for (const line of parts) {
+        assert.match(line, timePrefix, 'every line starts with a time');
+        this.timed.push(line);
+        this.lines.push(line.replace(timePrefix, ''));
+      }
     });
     this.child.stderr!.setEncoding('utf8').on('data', (text: string) => this.lines.push(`stderr: ${text}`));
   }
