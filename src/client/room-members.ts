@@ -1,5 +1,5 @@
 // Who the client believes is in each room, for Tab completion. Learnt from what passes by: /who answers,
-// join, part, quit and rename notices, and the nicks of lines seen. Only a guess (nobody tells the client
+// join, part, quit and rename notices, and the nicks of lines seen, live or replayed from history. Only a guess (nobody tells the client
 // about members who stay silent until it asks /who), which is all completion needs. Pure.
 import { nickKey } from '../protocol/names.ts';
 import type { ServerLine } from './server-line.ts';
@@ -39,6 +39,9 @@ export class RoomMembers {
 
   observe(line: ServerLine): void {
     switch (line.kind) {
+      case 'history':
+        // Replayed in order, joins and quits leave the recent members: who spoke lately is likely there.
+        return this.observe(line.line);
       case 'chat':
       case 'action':
         return this.#add(line.room, line.nick);

@@ -26,6 +26,16 @@ test('join, part, quit and rename notices and the lines seen keep the members', 
   assert.deepEqual(members.of('nowhere'), []);
 });
 
+test('replayed lines count too: the history a joiner gets names recent members', () => {
+  const members = seen(
+    new RoomMembers(),
+    `-- 2026-12-01 10:00:00Z ${joinedNotice('dev', 'ben')}`,
+    `-- 2026-12-01 10:01:00Z ${chatLine('dev', 'cy', 'hi')}`,
+    `-- 2026-12-01 10:02:00Z ${quitNotice('dev', 'cy', '')}`,
+  );
+  assert.deepEqual(members.of('dev'), ['ben']);
+});
+
 test('a /who answer replaces what was guessed, unless it was cut short', () => {
   const members = seen(new RoomMembers(), joinedNotice('dev', 'gone'));
   seen(members, '-- dev (3): ann, ben, cy');

@@ -1,7 +1,7 @@
 // The terminal client (src/client/main.ts) as a real child process with piped stdin, against a real
 // in-process server, next to a raw LineClient in the same room.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
@@ -276,4 +276,91 @@ test('speaks TLS, verified with --ca; without the CA it says why it cannot conne
   const plainToTls = new ClientProcess(t, ['--nick', 'dora', '--tls', '--port', String(server.port), '--connect-tries', '1']);
   assert.equal(await plainToTls.exitCode(), 1);
   assert.match(plainToTls.lines.at(-1)!, /is that port a TLS listener\?/);
+});
+
+/** A terminal for the client: a detached tmux session on a server of its own, read with capture-pane. */
+class TmuxTerminal {
+  readonly #socket = `roomcast-test-${process.pid}`;
+
+  constructor(t: TestContext, command: string[]) {
+    this.#tmux('-f', '/dev/null', 'new-session', '-d', '-x', '120', '-y', '40', '--', ...command);
+    t.after(() => this.#tmux('kill-server'));
+  }
+
+  static available(): boolean {
+    try {
+      execFileSync('tmux', ['-V'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** What the screen shows, one string per row, trailing blanks dropped. */
+  screen(): string[] {
+    return this.#tmux('capture-pane', '-p')
+      .split('\n')
+      .map((row) => row.trimEnd());
+  }
+
+  keys(...keys: string[]): void {
+    this.#tmux('send-keys', ...keys);
+  }
+
+  bellRang(): boolean {
+    return this.#tmux('display-message', '-p', '#{window_bell_flag}').trim() === '1';
+  }
+
+  async waitForScreen(match: (rows: string[]) => boolean, timeoutMs = 8000): Promise<string[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = this.screen();
+      if (match(rows)) return rows;
+      if (Date.now() > deadline) throw new Error(`the screen never matched; it shows:\n${rows.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  #tmux(...args: string[]): string {
+    return execFileSync('tmux', ['-L', this.#socket, ...args], { encoding: 'utf8' });
+  }
+}
+
+test('on a terminal your own line shows once, commands stay visible, Tab completes, and a mention rings the bell', {
+  timeout: 20_000,
+  skip: !TmuxTerminal.available() && 'tmux is not installed',
+}, async (t) => {
+  const server = await startTestServer();
+  t.after(() => server.close());
+  const ben = await LineClient.joined(server.port, 'ben');
+  t.after(() => ben.close());
+  const screen = new TmuxTerminal(t, [process.execPath, clientScript, '--nick', 'ann', '--port', String(server.port)]);
+  await screen.waitForScreen((rows) => rows.some((row) => row.endsWith('[lobby] -- ann joined')));
+  assert.ok(!screen.screen().some((row) => row.includes('Choose a nickname')), 'the nick was given: no question');
+
+  screen.keys('hello from a terminal', 'Enter');
+  await ben.waitFor((line) => line === '[lobby] <ann> hello from a terminal');
+  const rows = await screen.waitForScreen((shown) => shown.some((row) => row.endsWith('[lobby] <ann> hello from a terminal')));
+  assert.equal(rows.filter((row) => row.includes('hello from a terminal')).length, 1, rows.join('\n'));
+
+  // Tab: "b" is ben, known from the lobby's history; at the start of a line a nick gets a colon. Each
+  // Tab is sent on its own: readline takes a Tab inside a chunk of typing for pasted text, not completion.
+  screen.keys('b');
+  screen.keys('Tab');
+  await screen.waitForScreen((shown) => shown.includes('[lobby]> ben:'));
+  screen.keys('are you there?', 'Enter');
+  await ben.waitFor((line) => line === '[lobby] <ann> ben: are you there?');
+
+  screen.keys('/jo');
+  screen.keys('Tab');
+  await screen.waitForScreen((shown) => shown.includes('[lobby]> /join'));
+  screen.keys('dev', 'Enter');
+  await screen.waitForScreen((shown) => shown.some((row) => row.endsWith('** plain lines now go to [dev]')));
+  assert.ok(screen.screen().includes('[lobby]> /join dev'), 'a command stays on the screen as typed');
+  await screen.waitForScreen((shown) => shown.at(-1) === '' && shown.includes('[dev]>'));
+
+  assert.equal(screen.bellRang(), false);
+  ben.send('Ann: look');
+  await screen.waitForScreen((shown) => shown.some((row) => row.endsWith('[lobby] <ben> Ann: look')));
+  assert.equal(screen.bellRang(), true, 'the mention rang the bell');
 });
