@@ -151,15 +151,11 @@ export class ChatConnection {
     if (observation.kind === 'unasked') return;
     this.#listener.serverLine(raw, line);
     // A join notice says who joined, not what it means for the next line typed: say that too. Not
-    // while re-joining after an outage, where "restoring your rooms" already says it.
+    // while re-joining after an outage, where "restoring your rooms" already says it, nor during
+    // private talk, where plain lines do not go to the room.
     const room = this.state.currentRoom;
-    if (line.kind === 'notice' && room !== roomBefore && room !== undefined && !this.state.restoring) {
-      this.#listener.status(
-        this.router.query === undefined
-          ? `plain lines now go to [${room}]`
-          : `[${room}] is your current room; plain lines still go to ${this.router.query} until /query alone`,
-      );
-    }
+    const announce = line.kind === 'notice' && room !== roomBefore && !this.state.restoring && this.router.query === undefined;
+    if (announce && room !== undefined) this.#listener.status(`plain lines now go to [${room}]`);
     switch (observation.kind) {
       case 'welcomed': {
         this.#attempt = 0;

@@ -32,6 +32,7 @@ export class Terminal {
       // Measured before the handler can change the prompt. readline has moved below the typed line.
       const typedRows = this.#displayRows(this.#rl.getPrompt() + text);
       if (!handlers.line(text) || this.#closed) return;
+      readline.cursorTo(this.#output, 0);
       readline.moveCursor(this.#output, 0, -typedRows);
       readline.clearScreenDown(this.#output);
       this.#rl.prompt(true);
