@@ -3,8 +3,8 @@
 // re-joins the same rooms. No terminal here: what to show is handed to a ChatListener.
 //
 // Retrying forever is only right for a server that was once there. Before the first session a few
-// failed tries (connectTries) end the client with an error: a mistyped port or host is said at once
-// rather than retried until the user gives up.
+// failed tries (connectTries), or one certificate the client does not trust, end the client with an
+// error: a mistyped port or host is said at once rather than retried until the user gives up.
 //
 // Lines the user types before the session is ready (connecting, claiming the nick, reconnecting) are
 // held and sent, in order, right after the server's hello and the re-joins: piped input that arrives
@@ -180,7 +180,9 @@ export class ChatConnection {
     const wasConnected = this.state.phase !== 'offline';
     this.state.disconnected();
     if (this.#quitting) return this.#finish();
-    if (!this.state.welcomedBefore && this.#attempt + 1 >= this.#options.connectTries) {
+    // An untrusted certificate stays untrusted: trying again only delays the message.
+    const hopeless = certificateFailure.test(failure) || this.#attempt + 1 >= this.#options.connectTries;
+    if (!this.state.welcomedBefore && hopeless) {
       this.#finished = true;
       return this.#listener.gaveUp(
         `could not connect to ${this.#address}: ${failure}${failureHint(failure, this.#options.tls !== undefined)}`,
@@ -219,9 +221,12 @@ export class ChatConnection {
   }
 }
 
+// Node's codes for a certificate it does not accept (untrusted, self-signed, expired, wrong name).
+const certificateFailure = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/;
+
 /** What to try when the failure says more than "nobody there". */
 function failureHint(failure: string, secure: boolean): string {
-  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT/.test(failure)) {
+  if (certificateFailure.test(failure)) {
     return " (the server's certificate is not trusted: pass it, or the CA that signed it, with --ca FILE)";
   }
   if (secure && /SSL|TLS|ECONNRESET/.test(failure)) return ' (is that port a TLS listener? The server takes TLS on --tls-port)';
