@@ -32,6 +32,11 @@ export interface IrcMessageInit {
 export const maxMessageBytes = 512;
 /** Bytes of the tag section, its leading '@' and trailing space included (IRCv3 message-tags). */
 export const maxTagSectionBytes = 8191;
+/**
+ * The longest line a client may send, without its CR LF: what the door's LineFramer should accept. A
+ * longer line is over a limit whatever its split between tags and body (answered with ERR_INPUTTOOLONG).
+ */
+export const maxIrcLineBytes = maxTagSectionBytes + maxMessageBytes - 2;
 
 export type IrcParseError =
   /** An empty line: the spec says to ignore it silently. */
