@@ -148,6 +148,27 @@ describe('serializeIrcMessage', () => {
     assert.equal(line.indexOf('\r'), line.length - 2);
   });
 
+  test('whatever the text in tag values and the last parameter, the only CR, LF and NUL are the final CR LF', () => {
+    const anyText = fc.string({
+      unit: fc.oneof(fc.constantFrom('\r', '\n', '\0', ' ', ':', ';', '\\'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })),
+      maxLength: 80,
+    });
+    fc.assert(
+      fc.property(anyText, anyText, (tagValue, text) => {
+        const line = serializeIrcMessage({
+          tags: new Map([['a', tagValue]]),
+          source: 'bob!bob@roomcast',
+          command: 'PRIVMSG',
+          params: ['#dev', text],
+        });
+        assert.ok(line.endsWith('\r\n'));
+        assert.doesNotMatch(line.slice(0, -2), /[\r\n\0]/);
+        assert.ok(parse(line.slice(0, -2)).ok);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   test('the server’s own structural mistakes throw', () => {
     assert.throws(() => serializeIrcMessage({ command: 'PRIV MSG' }), TypeError);
     assert.throws(() => serializeIrcMessage({ command: 'PING', source: 'a b' }), TypeError);
