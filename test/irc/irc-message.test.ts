@@ -78,6 +78,7 @@ describe('parseIrcMessage', () => {
 
   test('errors are values', () => {
     assert.deepEqual(parse(''), { ok: false, error: 'empty' });
+    assert.deepEqual(parse('   '), { ok: false, error: 'empty' });
     assert.deepEqual(parse('PRIVMSG #a :x\0y'), { ok: false, error: 'forbidden-character' });
     assert.deepEqual(parse('PRIVMSG #a :x\ry'), { ok: false, error: 'forbidden-character' });
     assert.deepEqual(parse(':onlysource'), { ok: false, error: 'bad-command' });

@@ -39,9 +39,9 @@ export const maxTagSectionBytes = 8191;
 export const maxIrcLineBytes = maxTagSectionBytes + maxMessageBytes - 2;
 
 export type IrcParseError =
-  /** An empty line: the spec says to ignore it silently. */
+  /** An empty line (or one of spaces only): the spec says to ignore it silently. */
   | 'empty'
-  /** NUL or CR inside the line (the framer has already cut at LF and removed a final CR). */
+  /** NUL, CR or LF inside the line (a framer cuts at LF and removes a final CR). */
   | 'forbidden-character'
   /** More than maxMessageBytes without the tags: answered with ERR_INPUTTOOLONG. */
   | 'too-long'
@@ -80,6 +80,7 @@ export function parseIrcMessage(line: Uint8Array): IrcParseResult {
     bodyStart = tagsEnd + 1;
   }
   while (bytes[bodyStart] === space) bodyStart++;
+  if (bodyStart === bytes.length && tags === noTags) return fail('empty');
   // The framer took the CR LF off: the limit is 2 bytes less here.
   if (bytes.length - bodyStart > maxMessageBytes - 2) return fail('too-long');
   const body = bytes.subarray(bodyStart);
