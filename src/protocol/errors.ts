@@ -52,8 +52,12 @@ export type ErrorArgs<C extends ErrorCode> = Parameters<(typeof sentences)[C]>;
 const maxQuotedLength = 64;
 const quote = (arg: string | number) => (typeof arg === 'string' ? sanitizeText(arg.slice(0, maxQuotedLength)) : arg);
 
+/** The sentence for an error, quoted text made safe; other protocols (the IRC door's numerics) say the same. */
+export function errorSentence<C extends ErrorCode>(code: C, ...args: ErrorArgs<C>): string {
+  return (sentences[code] as (...a: (string | number)[]) => string)(...args.map(quote));
+}
+
 /** One protocol error line, newline included: `!! CODE sentence`. */
 export function errorLine<C extends ErrorCode>(code: C, ...args: ErrorArgs<C>): string {
-  const sentence = (sentences[code] as (...a: (string | number)[]) => string)(...args.map(quote));
-  return `!! ${code} ${sentence}\n`;
+  return `!! ${code} ${errorSentence(code, ...args)}\n`;
 }
