@@ -206,7 +206,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--tls-port <number>', 'TLS port, used with --tls-cert and --tls-key', integer(0, 65535), d.tlsPort)
     .option('--operator-password-file <file>', 'enables /oper with the password in this file (or set ROOMCAST_OPERATOR_PASSWORD)')
-    .option('--stats-interval-ms <ms>', 'print a stats line this often (0: never)', integer(0, day), d.statsIntervalMs)
+    .option('--stats-interval-ms <ms>', 'log a stats record this often (0: never)', integer(0, day), d.statsIntervalMs)
     .option('--metrics-port <number>', 'serve Prometheus metrics at http://<metrics-host>:<port>/metrics (default: off)', integer(0, 65535))
     .option('--metrics-host <address>', 'address the metrics endpoint listens on', d.metricsHost)
     .addOption(new Option('--log-level <level>', 'least severe log records written').choices(logLevels).default(d.logLevel))

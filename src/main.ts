@@ -3,7 +3,6 @@
 import { parseServerArgs } from './config.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './server.ts';
-import { statsLogLine } from './stats-log-line.ts';
 
 const config = parseServerArgs(process.argv.slice(2));
 const log = createLogger(config, 'acceptor');
@@ -27,7 +26,8 @@ log.info(
 );
 
 if (config.statsIntervalMs > 0) {
-  // The record's message is the `stats: key=value ...` line that tools read (test/helpers/stats-line.ts).
+  // The figures cross as data, the record's `stats` field (ServerStats), for tools to read (harness/stats-records.ts)
+  // and log pipelines to query; people ask /stats or /metrics.
   // One request at a time: stats wait up to a few seconds for a hung thread, longer than the interval may be.
   let asking = false;
   setInterval(() => {
@@ -36,7 +36,7 @@ if (config.statsIntervalMs > 0) {
     server
       .stats()
       .then(
-        (stats) => log.info(statsLogLine(stats)),
+        (stats) => log.info({ stats }, 'stats'),
         (error: unknown) => log.error({ err: error }, 'roomcast: stats failed'),
       )
       .finally(() => (asking = false));

@@ -1,5 +1,5 @@
 // How busy this thread is: event-loop utilisation over the last full window and heap in use. The
-// window is the thread's own, so any number of callers (the stats line, /stats, the soak) read the
+// window is the thread's own, so any number of callers (the stats record, /stats, /metrics) read the
 // same figure instead of resetting each other's measurement.
 import { performance } from 'node:perf_hooks';
 

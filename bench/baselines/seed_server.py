@@ -1,4 +1,4 @@
-"""Baseline: a server in the seed's style (../shared/seed/), written from its description.
+"""Baseline: a server in the seed's style (the Python select() chat room roomcast grew from; its client is in test/fixtures/seed/), written from its description.
 
 One select() loop over the listening socket and every client; on accept, a blocking recv(1024) of the
 client's hello, which is not relayed; on data, recv(1024) and the raw bytes sent to every client,

@@ -10,19 +10,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 type RunOptions = NonNullable<Parameters<Piscina['run']>[1]>;
-import { monoClock } from '../../workers/loadgen/mono-clock.ts';
-import { payloadHeaderBytes } from '../../workers/loadgen/payload-codec.ts';
-import type {
-  ControlMessage,
-  ProtocolName,
-  ShardEvent,
-  ShardProgress,
-  ShardResult,
-  ShardTask,
-  Target,
-} from '../../workers/loadgen/types.ts';
+import { monoClock } from '../loadgen/mono-clock.ts';
+import { payloadHeaderBytes } from '../loadgen/payload-codec.ts';
+import type { ControlMessage, ProtocolName, ShardEvent, ShardProgress, ShardResult, ShardTask, Target } from '../loadgen/types.ts';
 import { makePlan } from './plan.ts';
-import { sampleProcess, type ProcSample } from './proc-sampler.ts';
+import { sampleProcess, type ProcSample } from '../../harness/proc-sampler.ts';
 import { buildReport } from './report.ts';
 import { makeStatusLine } from './status-line.ts';
 import { summaryTable } from './summary-table.ts';
@@ -143,7 +135,7 @@ async function main(): Promise<void> {
   const shardCount = plan.shards.length;
   const status = makeStatusLine(!o.quiet);
   const pool = new Piscina<ShardTask, ShardResult>({
-    filename: new URL('../../workers/loadgen/shard.ts', import.meta.url).href,
+    filename: new URL('../loadgen/shard.ts', import.meta.url).href,
     minThreads: shardCount,
     maxThreads: shardCount,
     concurrentTasksPerWorker: 1,

@@ -1,5 +1,5 @@
-import { maxPublisherId } from '../../workers/loadgen/payload-codec.ts';
-import type { ClientSpec, ProtocolName } from '../../workers/loadgen/types.ts';
+import { maxPublisherId } from '../loadgen/payload-codec.ts';
+import type { ClientSpec, ProtocolName } from '../loadgen/types.ts';
 
 export interface PlanOptions {
   protocol: ProtocolName;

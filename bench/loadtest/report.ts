@@ -4,11 +4,11 @@
  * figures (loss, duplicates, order) cover every message published after all clients were ready.
  */
 import { decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
-import type { ShardResult } from '../../workers/loadgen/types.ts';
-import { microsecondHistogram } from '../../workers/loadgen/shard-state.ts';
+import type { ShardResult } from '../loadgen/types.ts';
+import { microsecondHistogram } from '../loadgen/shard-state.ts';
 import { checkRoomOrder } from './order-check.ts';
 import type { Plan } from './plan.ts';
-import type { ProcSample } from './proc-sampler.ts';
+import type { ProcSample } from '../../harness/proc-sampler.ts';
 
 export interface RunParams {
   protocol: string;

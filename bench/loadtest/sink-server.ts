@@ -10,7 +10,7 @@
  */
 import net from 'node:net';
 import { parseArgs } from 'node:util';
-import { maxPublisherId, writePayloadTemplate, stampPayload } from '../../workers/loadgen/payload-codec.ts';
+import { maxPublisherId, writePayloadTemplate, stampPayload } from '../loadgen/payload-codec.ts';
 
 const { values } = parseArgs({
   options: {

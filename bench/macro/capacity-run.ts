@@ -6,10 +6,10 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sampleProcess } from '../loadtest/proc-sampler.ts';
+import { sampleProcess } from '../../harness/proc-sampler.ts';
 import type { LoadReport } from '../loadtest/report.ts';
 import { probeCap, type ProbeResult } from './cap-probe.ts';
-import type { RunningServer } from './child-server.ts';
+import type { RunningServer } from './servers.ts';
 import { runLoad } from './load-run.ts';
 import type { CapacityShape } from './scenarios.ts';
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { LoadReport } from '../loadtest/report.ts';
-import type { RunningServer } from './child-server.ts';
+import type { RunningServer } from './servers.ts';
 
 const run = promisify(execFile);
 const loadtestMain = fileURLToPath(new URL('../loadtest/main.ts', import.meta.url));

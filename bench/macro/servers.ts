@@ -5,10 +5,20 @@
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ProtocolName } from '../../workers/loadgen/types.ts';
-import { startChildServer, type RunningServer } from './child-server.ts';
+import type { ProtocolName } from '../loadgen/types.ts';
+import { startChildServer } from '../../harness/child-server.ts';
 
 export type ServerKind = 'roomcast' | 'baseline' | 'broker' | 'sink';
+
+/** A server being measured: a child process of ours, or a shared broker found by its pid. */
+export interface RunningServer {
+  host: string;
+  port: number;
+  pid: number;
+  /** Whether the server is still running (a crash is part of what a benchmark reports). */
+  alive(): boolean;
+  stop(): Promise<unknown>;
+}
 
 export interface LaunchOptions {
   /** Extra roomcast flags (scenario 4's connection cap in quick mode). */

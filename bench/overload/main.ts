@@ -9,8 +9,9 @@ import net from 'node:net';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { defaultConfig } from '../../src/config.ts';
-import { sampleProcess } from '../loadtest/proc-sampler.ts';
-import { startChildServer } from '../macro/child-server.ts';
+import { sampleProcess } from '../../harness/proc-sampler.ts';
+import { spawnServer } from '../../harness/server-process.ts';
+import { followStats } from '../../harness/stats-records.ts';
 import type { AbuserData, AbuserReport } from './abuser-worker.ts';
 
 const { values } = parseArgs({
@@ -29,7 +30,6 @@ const graceMs = 10_000;
 const fillerLines = 50;
 const filler = 'x'.repeat(60);
 const mib = 1024 * 1024;
-const operatorPassword = 'overload-bench';
 
 /** A bystander: sends timestamped lines and times the other bystander's lines as they arrive. */
 class Bystander {
@@ -81,28 +81,6 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
   return true;
 }
 
-/** The longest input pause of any worker, and the coordinator's overload time and count, from an operator's /stats (servers without them: undefined). */
-async function pauseFigures(port: number): Promise<{ inputPausedMs?: number; overloadMs?: number; overloads?: number }> {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.on('error', () => {});
-  await once(socket, 'connect');
-  let text = '';
-  socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-  socket.write(`operator\n/oper ${operatorPassword}\n`);
-  // The coordinator checks the password; /stats is answered once its grant has come back.
-  await until(() => text.includes('-- You are now an operator.'), 5000);
-  socket.write('/stats\n');
-  await until(() => /-- coordinator: .*\n/.test(text), 5000);
-  socket.destroy();
-  const paused = [...text.matchAll(/input paused (\d+) ms/g)].map((match) => Number(match[1]));
-  const overload = /overload (\d+) ms \((\d+) times\)/.exec(text);
-  return {
-    inputPausedMs: paused.length === 0 ? undefined : Math.max(...paused),
-    overloadMs: overload === null ? undefined : Number(overload[1]),
-    overloads: overload === null ? undefined : Number(overload[2]),
-  };
-}
-
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -125,13 +103,11 @@ interface StepResult {
 }
 
 async function step(abusers: number): Promise<StepResult> {
-  // Default limits, but for the per-address connect rate: the storm is N connections already in (under the
-  // per-address cap), and at 10 connects/s 900 abusers would take 90 s just to arrive.
-  const server = await startChildServer(
-    process.execPath,
-    [new URL('../../src/main.ts', import.meta.url).pathname, '--port', '0', '--workers', '2', '--max-connects-per-ip-per-second', '0'],
-    { ...process.env, ROOMCAST_OPERATOR_PASSWORD: operatorPassword },
-  );
+  // Default limits, but for the per-address connect rate, which spawnServer lifts: the storm is N connections
+  // already in (under the per-address cap), and at 10 connects/s 900 abusers would take 90 s just to arrive.
+  // The pause and overload figures come from the server's stats records, one a second.
+  const server = await spawnServer(['--workers', '2', '--stats-interval-ms', '1000']);
+  const statsSince = followStats(server);
   try {
     const a = await Bystander.join(server.port, 'bystander_a', 'bystander_b');
     const b = await Bystander.join(server.port, 'bystander_b', 'bystander_a');
@@ -184,7 +160,8 @@ async function step(abusers: number): Promise<StepResult> {
     rssPeak = Math.max(rssPeak, rssAfter);
     a.socket.destroy();
     b.socket.destroy();
-    const pauses = await pauseFigures(server.port);
+    // The newest record, gathered after the storm: the longest input pause of any worker, and the coordinator's overload.
+    const stats = statsSince().at(-1);
     const latencies = [...a.latenciesMs, ...b.latenciesMs, ...Array.from({ length: missing }, () => waited)].sort((x, y) => x - y);
     return {
       abusers,
@@ -197,7 +174,9 @@ async function step(abusers: number): Promise<StepResult> {
       rssGrowthMiB: (rssPeak - rssBefore) / mib,
       rssAfterMiB: rssAfter / mib,
       abusersClosedByServer: closedByServer,
-      ...pauses,
+      inputPausedMs: stats && Math.max(0, ...stats.workers.map((worker) => worker.backpressureMs)),
+      overloadMs: stats?.coordinator.overloadMs,
+      overloads: stats?.coordinator.overloads,
     };
   } finally {
     await server.stop();

@@ -2,14 +2,15 @@
 // connection churn for N minutes, sample its memory, descriptors, per-thread CPU and per-worker event-loop
 // utilisation, print a table, and fail (exit 1) if any of them grows without bound or a steady client
 // lost a message.
-import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
 import { makeStatusLine } from '../loadtest/status-line.ts';
-import { spawnServer } from '../../test/helpers/test-server.ts';
+import { spawnServer } from '../../harness/server-process.ts';
+import { followStats, workerTotal } from '../../harness/stats-records.ts';
+import type { ServerStats } from '../../src/control-api.ts';
 import { churnKinds, churnOnce, SteadyClient, type Integrity } from './soak-client.ts';
-import { OperatorStats, sampleServerProcess, type ServerFigures } from './server-sampler.ts';
+import { sampleServerProcess } from './server-sampler.ts';
 import { judgeTrend, type TrendLimit, type TrendVerdict } from './trend.ts';
 
 const positive = (value: string): number => {
@@ -107,10 +108,17 @@ function formatTable(samples: readonly Sample[]): string {
   return [header, ...rows].map((row) => row.map((cell, i) => pad(cell, widths[i]!)).join('  ')).join('\n');
 }
 
-const password = randomBytes(12).toString('hex');
-// The child inherits the password through the environment, not argv, where any local user could read it.
-process.env.ROOMCAST_OPERATOR_PASSWORD = password;
-const server = await spawnServer(['--workers', String(options.workers), '--handshake-timeout-ms', '5000']);
+// The server's own figures come from its stats records (harness/stats-records.ts); each thread reports
+// ELU over its own last one-second window, so a record a second is as fresh as any sample can use.
+const statsIntervalMs = Math.min(1000, options.sampleSeconds * 1000);
+const server = await spawnServer([
+  '--workers',
+  String(options.workers),
+  '--handshake-timeout-ms',
+  '5000',
+  '--stats-interval-ms',
+  String(statsIntervalMs),
+]);
 const pid = server.pid;
 const runMs = options.minutes * 60_000;
 const status = makeStatusLine(true);
@@ -120,7 +128,7 @@ console.log(
     `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`,
 );
 
-const operator = await OperatorStats.connect(server.port, password, options.workers);
+const statsSince = followStats(server);
 const steady: SteadyClient[] = new Array(options.clients);
 await inBatches(options.clients, 20, async (i) => {
   steady[i] = await SteadyClient.start(server.port, `s${i}`, `room${i % options.rooms}`);
@@ -131,36 +139,43 @@ for (const client of steady) roomsOf.set(client.room, [...(roomsOf.get(client.ro
 const samples: Sample[] = [];
 const started = performance.now();
 let previous: { at: number; cpu: Map<string, number>; deliveries: number } | undefined;
-let lastFigures: ServerFigures | undefined;
+let lastFigures: ServerStats | undefined;
 
-async function takeSample(): Promise<void> {
-  const figures = await operator.ask();
+/** Samples the newest stats record since the last sample; false if the server printed none (it is stuck) or is gone. */
+function takeSample(): boolean {
+  const figures = statsSince().at(-1);
   const proc = sampleServerProcess(pid);
-  if (figures === undefined || proc === undefined) return;
+  if (figures === undefined || proc === undefined) return false;
   lastFigures = figures;
   const at = performance.now();
-  const deliveries = figures.workers.reduce((sum, w) => sum + w.deliveries, 0);
+  const deliveries = workerTotal(figures, 'deliveriesOut');
   if (previous !== undefined) {
     const seconds = (at - previous.at) / 1000;
     const cpu: Record<string, number> = {};
     for (const [thread, used] of proc.threadCpuSeconds) cpu[thread] = (used - (previous.cpu.get(thread) ?? used)) / seconds;
     samples.push({
       seconds: (at - started) / 1000,
-      connections: figures.liveConnections,
+      connections: figures.acceptor.liveConnections,
       rssMiB: proc.rssBytes / MiB,
       openFds: proc.openFds,
-      queuedKiB: figures.workers.reduce((sum, w) => sum + w.queuedBytes, 0) / 1024,
-      heapMiB: figures.coordinatorHeapMiB + figures.workers.reduce((sum, w) => sum + w.heapMiB, 0),
+      queuedKiB: workerTotal(figures, 'queuedBytes') / 1024,
+      heapMiB: (figures.coordinator.heapUsedBytes + workerTotal(figures, 'heapUsedBytes')) / MiB,
       deliveriesPerSecond: (deliveries - previous.deliveries) / seconds,
       cpu,
       elu: figures.workers.map((w) => w.eventLoopUtilization),
     });
   }
   previous = { at, cpu: proc.threadCpuSeconds, deliveries };
+  return true;
 }
 
-await takeSample(); // the first answer only starts the ELU and CPU windows
-const sampler = setInterval(() => void takeSample(), options.sampleSeconds * 1000);
+// The first sample only starts the CPU and deliveries windows; it waits for the server's first record.
+const firstRecordDeadline = performance.now() + 10_000;
+while (!takeSample()) {
+  if (performance.now() > firstRecordDeadline) throw new Error(`the server logged no stats record within 10 s:\n${server.output()}`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+const sampler = setInterval(takeSample, options.sampleSeconds * 1000);
 
 // Steady load: a tick every 100 ms sends rate/10 lines, round-robin over the steady clients.
 let owed = 0;
@@ -192,7 +207,7 @@ const progress = setInterval(() => {
 await new Promise((resolve) => setTimeout(resolve, runMs));
 // Samples cover the loaded run only: the wind-down below would look like a (harmless) fall.
 clearInterval(sampler);
-await takeSample();
+takeSample();
 clearInterval(sender);
 clearInterval(churner);
 clearInterval(progress);
@@ -239,11 +254,10 @@ if (integrity.lost > 0 || integrity.duplicatedOrReordered > 0)
 if (disconnected.length > 0) failures.push(`steady clients were disconnected: ${disconnected.slice(0, 10).join(', ')}`);
 if (errorLines.length > 0) failures.push(`steady clients got error lines, e.g. ${errorLines[0]}`);
 if (server.child.exitCode !== null) failures.push(`the server exited with ${server.child.exitCode}`);
-if ((lastFigures?.workerRestarts ?? 0) > 0) failures.push(`${lastFigures!.workerRestarts} connection workers restarted`);
+if ((lastFigures?.acceptor.workerRestarts ?? 0) > 0) failures.push(`${lastFigures!.acceptor.workerRestarts} connection workers restarted`);
 if (samples.length < 4) failures.push(`only ${samples.length} samples: run longer or sample more often`);
 
 for (const client of steady) client.close();
-operator.close();
 const stopped = await Promise.race([server.stop(), new Promise((resolve) => setTimeout(() => resolve('timeout'), 10_000))]);
 if (stopped === 'timeout') {
   failures.push('the server did not stop within 10 s of SIGTERM');

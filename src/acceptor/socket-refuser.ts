@@ -4,6 +4,7 @@
 // delivers them), or after `flushBoundMs` if the client does not let them through. At most `maxLingering`
 // refused sockets wait for that at once; past it a refused socket is destroyed at once, without its line.
 import type { Socket } from 'node:net';
+import { endThenDestroy } from '../end-then-destroy.ts';
 
 export class SocketRefuser {
   readonly #maxLingering: number;
@@ -25,11 +26,7 @@ export class SocketRefuser {
     socket.on('error', () => {});
     if (line === undefined || this.#lingering >= this.#maxLingering) return void socket.destroy();
     this.#lingering++;
-    const bound = setTimeout(() => socket.destroy(), this.#flushBoundMs);
-    socket.once('close', () => {
-      this.#lingering--;
-      clearTimeout(bound);
-    });
-    socket.end(line, () => socket.destroy());
+    socket.once('close', () => this.#lingering--);
+    endThenDestroy(socket, this.#flushBoundMs, line, { destroyWhenFlushed: true });
   }
 }

@@ -1,14 +1,20 @@
-// The client's connection to a roomcast server: TCP with line framing, the nick handshake, and
+// The client's connection to a roomcast server: TCP (or TLS) with line framing, the nick handshake, and
 // reconnecting (with backoff) until the user quits. After a reconnect it claims the same nick and
 // re-joins the same rooms. No terminal here: what to show is handed to a ChatListener.
+//
+// Retrying forever is only right for a server that was once there. Before the first session a few
+// failed tries (connectTries), or one certificate the client does not trust, end the client with an
+// error: a mistyped port or host is said at once rather than retried until the user gives up.
 //
 // Lines the user types before the session is ready (connecting, claiming the nick, reconnecting) are
 // held and sent, in order, right after the server's hello and the re-joins: piped input that arrives
 // before the socket is open is not lost, and a line typed during an outage goes out once it is over.
 import net from 'node:net';
+import tls from 'node:tls';
 import { parseCommand } from '../protocol/command-parser.ts';
 import { LineFramer } from '../protocol/line-framer.ts';
 import { retryDelayMs, type BackoffPolicy } from './backoff.ts';
+import { InputRouter } from './input-router.ts';
 import { parseServerLine, type ServerLine } from './server-line.ts';
 import { SessionState } from './session-state.ts';
 
@@ -16,7 +22,11 @@ export interface ChatConnectionOptions {
   host: string;
   port: number;
   nick: string | undefined;
+  /** TLS, verified against `ca` (PEM) or, without one, Node's bundled CAs; undefined for plain TCP. */
+  tls: { ca: Buffer | undefined } | undefined;
   backoff: BackoffPolicy;
+  /** Tries before the first session: after that many failures the client gives up. */
+  connectTries: number;
   /** How long a quit waits for the server to close the connection before closing it itself. */
   quitTimeoutMs: number;
 }
@@ -28,6 +38,8 @@ export interface ChatListener {
   changed(): void;
   /** The user quit and the connection is gone; nothing more will be reported. */
   finished(): void;
+  /** No session could be started in connectTries tries; nothing more will be reported. */
+  gaveUp(reason: string): void;
 }
 
 // The server never sends lines near this long; it bounds what a broken server can make us buffer.
@@ -36,6 +48,7 @@ const maxHeldLines = 1000;
 
 export class ChatConnection {
   readonly state: SessionState;
+  readonly router = new InputRouter();
   readonly #options: ChatConnectionOptions;
   readonly #listener: ChatListener;
   #socket: net.Socket | undefined;
@@ -61,16 +74,28 @@ export class ChatConnection {
     this.#connect();
   }
 
-  /** A line the user typed. Sent unchanged; `/quit` also ends the client once the server has closed. */
-  type(line: string): void {
-    if (this.#quitting) return;
-    if (parseCommand(line).kind === 'quit') return this.quit(line);
+  /**
+   * A line the user typed, routed (see InputRouter) and sent; `/quit` also ends the client once the
+   * server has closed. Returns the line that goes to the server, if any.
+   */
+  type(line: string): string | undefined {
+    if (this.#quitting) return undefined;
+    if (parseCommand(line).kind === 'quit') {
+      this.quit(line);
+      return line;
+    }
     if (this.state.nick === undefined) {
       if (this.state.chooseNick(line)) this.#send(line);
-      return this.#listener.changed();
+      this.#listener.changed();
+      return line;
     }
-    if (this.state.phase === 'chatting') return this.#send(line);
-    this.#hold(line);
+    const routed = this.router.route(line);
+    if (routed.status !== undefined) this.#listener.status(routed.status);
+    this.#listener.changed();
+    if (routed.send === undefined) return undefined;
+    if (this.state.phase === 'chatting') this.#send(routed.send);
+    else this.#hold(routed.send);
+    return routed.send;
   }
 
   /** Leaves: says `quitLine` to the server if a session is open or about to be, then finishes. */
@@ -91,11 +116,16 @@ export class ChatConnection {
 
   #connect(): void {
     this.#framer = new LineFramer(maxServerLineBytes);
-    const socket = net.connect(this.#options.port, this.#options.host);
+    const { host, port, tls: secure } = this.#options;
+    // No SNI for an address: TLS forbids it, and the certificate is checked against the IP instead.
+    const socket =
+      secure === undefined
+        ? net.connect(port, host)
+        : tls.connect({ host, port, ca: secure.ca, ...(net.isIP(host) === 0 ? { servername: host } : {}) });
     this.#socket = socket;
     let failure = 'closed by the server';
     socket.setNoDelay(true);
-    socket.on('connect', () => {
+    socket.on(secure === undefined ? 'connect' : 'secureConnect', () => {
       const nick = this.state.connected();
       // Quitting before a nick was ever chosen: there is nothing to say to the server.
       if (nick === undefined && this.#quitting) return socket.destroy();
@@ -115,8 +145,17 @@ export class ChatConnection {
 
   #receive(raw: string): void {
     const line = parseServerLine(raw);
+    const roomBefore = this.state.currentRoom;
     const observation = this.state.observe(line);
+    this.router.observe(line);
+    if (observation.kind === 'unasked') return;
     this.#listener.serverLine(raw, line);
+    // A join notice says who joined, not what it means for the next line typed: say that too. Not
+    // while re-joining after an outage, where "restoring your rooms" already says it, nor during
+    // private talk, where plain lines do not go to the room.
+    const room = this.state.currentRoom;
+    const announce = line.kind === 'notice' && room !== roomBefore && !this.state.restoring && this.router.query === undefined;
+    if (announce && room !== undefined) this.#listener.status(`plain lines now go to [${room}]`);
     switch (observation.kind) {
       case 'welcomed': {
         this.#attempt = 0;
@@ -141,6 +180,14 @@ export class ChatConnection {
     const wasConnected = this.state.phase !== 'offline';
     this.state.disconnected();
     if (this.#quitting) return this.#finish();
+    // An untrusted certificate stays untrusted: trying again only delays the message.
+    const hopeless = certificateFailure.test(failure) || this.#attempt + 1 >= this.#options.connectTries;
+    if (!this.state.welcomedBefore && hopeless) {
+      this.#finished = true;
+      return this.#listener.gaveUp(
+        `could not connect to ${this.#address}: ${failure}${failureHint(failure, this.#options.tls !== undefined)}`,
+      );
+    }
     const delayMs = retryDelayMs(this.#attempt, this.#options.backoff);
     this.#attempt++;
     const what = wasConnected
@@ -172,4 +219,17 @@ export class ChatConnection {
     this.#finished = true;
     this.#listener.finished();
   }
+}
+
+// Node's codes for a certificate it does not accept (untrusted, self-signed, expired, wrong name).
+const certificateFailure = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/;
+
+/** What to try when the failure says more than "nobody there". */
+function failureHint(failure: string, secure: boolean): string {
+  if (certificateFailure.test(failure)) {
+    return " (the server's certificate is not trusted: pass it, or the CA that signed it, with --ca FILE)";
+  }
+  if (secure && /SSL|TLS|ECONNRESET/.test(failure)) return ' (is that port a TLS listener? The server takes TLS on --tls-port)';
+  if (failure === 'ECONNREFUSED') return ' (nothing listens there: is the server running, and are the host and port right?)';
+  return '';
 }

@@ -14,26 +14,25 @@
 // can arrive after the answer to a command sent later. So a join notice makes its room current only if
 // no /switch or /part was sent after that /join: the same order the server applied them in.
 import { parseCommand } from '../protocol/command-parser.ts';
-import { joinedNotice, noticeLine } from '../protocol/server-lines.ts';
+import { currentRoomPattern, helloPattern, joinedNotice, noticeLine, partedPattern, renamedPattern } from '../protocol/server-lines.ts';
 import { defaultRoom } from '../protocol/names.ts';
+import { RoomMembers } from './room-members.ts';
 import type { ServerLine } from './server-line.ts';
 
 export type Phase = 'offline' | 'naming' | 'claiming' | 'chatting';
 
-export type Observation = { kind: 'none' } | { kind: 'changed' } | { kind: 'welcomed'; rejoin: string[] } | { kind: 'nick-refused' };
+export type Observation =
+  | { kind: 'none' }
+  | { kind: 'changed' }
+  | { kind: 'welcomed'; rejoin: string[] }
+  | { kind: 'nick-refused' }
+  /** The server's nickname question, while the client is already answering it with a known nick. */
+  | { kind: 'unasked' };
 
 interface Rooms {
   rooms: string[];
   currentRoom: string | undefined;
 }
-
-// The server's own answers (workers/connection/session.ts) that change the session. These sentences are
-// not in src/protocol/server-lines.ts yet, so their shapes are matched here; test/e2e/terminal-client
-// catches a drift.
-const hello = /^Hello (\S+)\. You are in (\S+);/;
-const renamed = /^You are now known as (\S+)\.$/;
-const switched = /^Your current room is (\S+)\.$/;
-const left = /^You left (\S+)\. (?:Your current room is (\S+)\.|You are in no room now\.)$/;
 
 /**
  * The commands that take a fresh session (in the default room only) to `target`: same rooms, same
@@ -58,6 +57,8 @@ export class SessionState {
   nick: string | undefined;
   rooms: string[] = [];
   currentRoom: string | undefined;
+  /** Who is in which room, as far as the lines seen tell. */
+  readonly members = new RoomMembers();
   #welcomedBefore = false;
   /** Where a re-join is heading until the server has confirmed all of it; restored if cut short. */
   #rejoinTarget: Rooms | undefined;
@@ -95,13 +96,25 @@ export class SessionState {
     }
   }
 
+  /** True once a session has reached the server's hello: from then on the client never gives up. */
+  get welcomedBefore(): boolean {
+    return this.#welcomedBefore;
+  }
+
+  /** Re-joining after a reconnect, until the server has confirmed the rooms and the current room. */
+  get restoring(): boolean {
+    return this.#rejoinTarget !== undefined;
+  }
+
   disconnected(): void {
     this.phase = 'offline';
+    this.members.forget();
     this.#joinsInFlight.clear();
     if (this.#rejoinTarget !== undefined) this.#setRooms(this.#rejoinTarget);
   }
 
   observe(line: ServerLine): Observation {
+    this.members.observe(line);
     const observation = this.#observe(line);
     const target = this.#rejoinTarget;
     if (target !== undefined && target.currentRoom === this.currentRoom && target.rooms.join(' ') === this.rooms.join(' ')) {
@@ -125,6 +138,9 @@ export class SessionState {
         this.#joinsInFlight.delete(line.room);
         return { kind: 'changed' };
       case 'info':
+        // The nick was sent on connect, so the greeting's question is already being answered. Once the
+        // server refuses that nick the session is back in naming, and the repeated question is shown.
+        if (this.phase === 'claiming' && !helloPattern.test(line.text)) return { kind: 'unasked' };
         return this.#observeInfo(line.text);
     }
     return { kind: 'none' };
@@ -132,7 +148,7 @@ export class SessionState {
 
   #observeInfo(text: string): Observation {
     let m: RegExpExecArray | null;
-    if (this.phase !== 'chatting' && (m = hello.exec(text))) {
+    if (this.phase !== 'chatting' && (m = helloPattern.exec(text))) {
       const target = this.#welcomedBefore ? { rooms: this.rooms, currentRoom: this.currentRoom } : undefined;
       this.phase = 'chatting';
       this.#welcomedBefore = true;
@@ -142,13 +158,14 @@ export class SessionState {
       if (rejoin.length > 0) this.#rejoinTarget = target;
       return { kind: 'welcomed', rejoin };
     }
-    if ((m = renamed.exec(text))) {
+    if ((m = renamedPattern.exec(text))) {
       this.nick = m[1]!;
-    } else if ((m = switched.exec(text))) {
+    } else if ((m = currentRoomPattern.exec(text))) {
       this.currentRoom = m[1]!;
-    } else if ((m = left.exec(text))) {
+    } else if ((m = partedPattern.exec(text))) {
       const room = m[1]!;
       this.rooms = this.rooms.filter((held) => held !== room);
+      this.members.forget(room);
       this.currentRoom = m[2];
     } else {
       return { kind: 'none' };

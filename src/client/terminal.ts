@@ -2,10 +2,15 @@
 // the user is typing: the prompt and the partial input are erased, the line is printed, and readline
 // redraws the prompt with the input and the cursor where they were. Without a TTY (piped input,
 // tests) lines are read from stdin and printed plainly: no prompt, no escape codes.
+//
+// On a TTY readline leaves each typed line on the screen after Enter. A line the server echoes back
+// (chat, actions, private messages) would then show twice, once as typed and once as the room sees it:
+// the typed copy is erased, and the echo, with its room and time, is the one that stays.
 import readline from 'node:readline';
 
 export interface TerminalHandlers {
-  line(text: string): void;
+  /** A typed line; true if the server will echo it, so the typed copy can go. */
+  line(text: string): boolean;
   /** Ctrl-C, Ctrl-D, end of input, SIGINT or SIGTERM. */
   quit(): void;
 }
@@ -16,13 +21,22 @@ export class Terminal {
   readonly #output: NodeJS.WriteStream;
   #closed = false;
 
-  constructor(input: NodeJS.ReadStream, output: NodeJS.WriteStream, handlers: TerminalHandlers) {
+  constructor(input: NodeJS.ReadStream, output: NodeJS.WriteStream, handlers: TerminalHandlers, completer: readline.Completer) {
     this.interactive = input.isTTY === true && output.isTTY === true;
     this.#output = output;
     this.#rl = readline.createInterface(
-      this.interactive ? { input, output, terminal: true, historySize: 500 } : { input, terminal: false },
+      this.interactive ? { input, output, terminal: true, historySize: 500, completer } : { input, terminal: false },
     );
-    this.#rl.on('line', (text) => handlers.line(text));
+    this.#rl.on('line', (text) => {
+      if (!this.interactive) return void handlers.line(text);
+      // Measured before the handler can change the prompt. readline has moved below the typed line.
+      const typedRows = this.#displayRows(this.#rl.getPrompt() + text);
+      if (!handlers.line(text) || this.#closed) return;
+      readline.cursorTo(this.#output, 0);
+      readline.moveCursor(this.#output, 0, -typedRows);
+      readline.clearScreenDown(this.#output);
+      this.#rl.prompt(true);
+    });
     const quit = () => {
       if (!this.#closed) handlers.quit();
     };
@@ -56,6 +70,11 @@ export class Terminal {
     this.#rl.prompt(true);
   }
 
+  /** Rings the terminal's bell; nothing when not on a terminal (a bell in a log file helps nobody). */
+  bell(): void {
+    if (this.interactive && !this.#closed) this.#output.write('\u0007');
+  }
+
   setPrompt(prompt: string): void {
     if (!this.interactive || this.#closed || prompt === this.#rl.getPrompt()) return;
     this.#rl.setPrompt(prompt);
@@ -67,6 +86,17 @@ export class Terminal {
     if (this.interactive) this.#erasePrompt();
     this.#closed = true;
     this.#rl.close(); // its close event now finds #closed set: no second quit
+  }
+
+  /**
+   * Rows that `text` takes on screen from column 0. readline's own measure (undocumented, like prevRows)
+   * knows wide and combining characters; the fallback counts code points.
+   */
+  #displayRows(text: string): number {
+    const rl = this.#rl as readline.Interface & { _getDisplayPos?: (text: string) => { rows: number } };
+    if (rl._getDisplayPos !== undefined) return rl._getDisplayPos(text).rows + 1;
+    const columns = this.#output.columns || 80;
+    return Math.floor([...text].length / columns) + 1;
   }
 
   #readlineRowsAboveCursor(): number {

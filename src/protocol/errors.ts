@@ -1,11 +1,17 @@
 // The catalogue of every error a client can see. Clients and tests match the code; people read the
 // sentence. A code never changes meaning once published.
+import { maxNickLength, maxRoomNameLength, reservedRoomNames } from './names.ts';
 import { sanitizeText } from './text.ts';
+
+const reserved = [...reservedRoomNames].map((name) => `"${name}"`).join(' or ');
+
 const sentences = {
-  NICK_INVALID: (nick: string) => `"${nick}" is not a valid nickname: use 1-24 letters, digits, _ or -, starting with a letter or _.`,
+  NICK_INVALID: (nick: string) =>
+    `"${nick}" is not a valid nickname: use 1-${maxNickLength} letters, digits, _ or -, starting with a letter or _.`,
   NICK_TAKEN: (nick: string) => `The nickname "${nick}" is already in use.`,
   NICK_LOOKALIKE: (nick: string, holder: string) => `The nickname "${nick}" looks too much like "${holder}", who is here; pick another.`,
-  ROOM_INVALID: (room: string) => `"${room}" is not a valid room name: use 1-32 letters, digits, _ or - (not "pm").`,
+  ROOM_INVALID: (room: string) =>
+    `"${room}" is not a valid room name: use 1-${maxRoomNameLength} letters, digits, _ or - (not ${reserved}).`,
   NOT_IN_ROOM: (room: string) => `You are not in room "${room}".`,
   NO_CURRENT_ROOM: () => 'You are not in any room; /join one first.',
   ROOM_LIMIT: (room: string) => `The server has as many rooms as it allows, so "${room}" cannot be created now.`,
@@ -48,8 +54,12 @@ export type ErrorArgs<C extends ErrorCode> = Parameters<(typeof sentences)[C]>;
 const maxQuotedLength = 64;
 const quote = (arg: string | number) => (typeof arg === 'string' ? sanitizeText(arg.slice(0, maxQuotedLength)) : arg);
 
+/** The sentence for an error, quoted text made safe; other protocols (the IRC door's numerics) say the same. */
+export function errorSentence<C extends ErrorCode>(code: C, ...args: ErrorArgs<C>): string {
+  return (sentences[code] as (...a: (string | number)[]) => string)(...args.map(quote));
+}
+
 /** One protocol error line, newline included: `!! CODE sentence`. */
 export function errorLine<C extends ErrorCode>(code: C, ...args: ErrorArgs<C>): string {
-  const sentence = (sentences[code] as (...a: (string | number)[]) => string)(...args.map(quote));
-  return `!! ${code} ${sentence}\n`;
+  return `!! ${code} ${errorSentence(code, ...args)}\n`;
 }

@@ -25,7 +25,7 @@ export function nickKey(nick: string): string {
 }
 
 // `[pm] <nick> text` is a private message; a room called pm would print the same.
-const reservedRoomNames = new Set(['pm']);
+export const reservedRoomNames: ReadonlySet<string> = new Set(['pm']);
 
 /** Room names are case-insensitive and may be written IRC-style with a leading '#'. */
 export function normalizeRoomName(raw: string): string | undefined {

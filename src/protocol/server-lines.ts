@@ -16,12 +16,22 @@ export const quitNotice = (room: string, nick: string, reason: string) =>
 export const renamedNotice = (room: string, from: string, to: string) => noticeLine(room, `${from} is now known as ${to}`);
 
 // Answers about the client's own session. The terminal client recognises these sentences
-// (src/client/session-state.ts) to follow its nick and current room: change both together.
+// (src/client/session-state.ts) to follow its nick and current room, by the patterns next to each: a
+// pattern matches the text of the information line (after `-- `). Change each pair together;
+// test/client/server-line.test.ts feeds every builder to its pattern.
 export const helloLine = (nick: string, room: string) => infoLine(`Hello ${nick}. You are in ${room}; /help lists the commands.`);
+/** Captures the nick and the room. */
+export const helloPattern = /^Hello (\S+)\. You are in (\S+); \/help lists the commands\.$/;
 export const renamedLine = (nick: string) => infoLine(`You are now known as ${nick}.`);
+/** Captures the new nick. */
+export const renamedPattern = /^You are now known as (\S+)\.$/;
 export const currentRoomLine = (room: string) => infoLine(`Your current room is ${room}.`);
+/** Captures the room. */
+export const currentRoomPattern = /^Your current room is (\S+)\.$/;
 export const partedLine = (room: string, current: string | undefined) =>
   infoLine(`You left ${room}. ${current === undefined ? 'You are in no room now.' : `Your current room is ${current}.`}`);
+/** Captures the room left and the current room (undefined when none is left). */
+export const partedPattern = /^You left (\S+)\. (?:Your current room is (\S+)\.|You are in no room now\.)$/;
 export const historyHeaderLine = (room: string, count: number) =>
   infoLine(
     count === 0
@@ -30,9 +40,13 @@ export const historyHeaderLine = (room: string, count: number) =>
         ? `the last message of ${room} (earlier, times in UTC):`
         : `the last ${count} messages of ${room} (earlier, times in UTC):`,
   );
+/** A header that announces replayed lines; captures what comes before ` (earlier, times in UTC):`. */
+export const historyHeaderPattern = /^(the last (?:message|\d+ messages) of \S+) \(earlier, times in UTC\):$/;
 /**
  * A line replayed from history: an information line with the time it was first sent, so it can never be
  * mistaken for a live one. `-- 2026-12-01 10:42:07Z [lobby] <alice> hi`
  */
 export const historyLine = (sentAtMs: number, line: string) =>
   `-- ${new Date(sentAtMs).toISOString().slice(0, 19).replace('T', ' ')}Z ${line}`;
+/** Captures the UTC date and time (`2026-12-01`, `10:42:07`) and the original line. */
+export const historyPattern = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)Z (.*)$/s;

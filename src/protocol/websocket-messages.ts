@@ -4,7 +4,7 @@
 // onto one chat command of the line protocol, and each server message onto one kind of server line, so a
 // WebSocket session and a line session are the same session in two dialects.
 import { type Command, parseCommand } from './command-parser.ts';
-import { type ErrorArgs, type ErrorCode, errorLine } from './errors.ts';
+import { type ErrorArgs, type ErrorCode, errorSentence } from './errors.ts';
 import { isValidNick, normalizeRoomName } from './names.ts';
 
 export type ClientMessage =
@@ -78,7 +78,7 @@ export function maxFrameBytes(maxLineBytes: number): number {
 
 /** The error message for `code`, with the catalogue's sentence. */
 export function errorMessage<C extends ErrorCode>(code: C, ...args: ErrorArgs<C>): ErrorMessage {
-  return errorFromLine(errorLine(code, ...args));
+  return { type: 'error', code, message: errorSentence(code, ...args) };
 }
 
 /** Turns a line-protocol error line (`!! CODE sentence\n`) from the shared core into an error message. */

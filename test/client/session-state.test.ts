@@ -3,12 +3,13 @@ import { test } from 'node:test';
 import { parseServerLine } from '../../src/client/server-line.ts';
 import { rejoinCommands, SessionState } from '../../src/client/session-state.ts';
 import { errorLine } from '../../src/protocol/errors.ts';
-import { infoLine, joinedNotice } from '../../src/protocol/server-lines.ts';
+import { helloLine, infoLine, joinedNotice, quitNotice } from '../../src/protocol/server-lines.ts';
 
 function feed(state: SessionState, ...lines: string[]) {
   return lines.map((line) => state.observe(parseServerLine(line.replace(/\n$/, ''))));
 }
-const hello = (nick: string) => infoLine(`Hello ${nick}. You are in lobby; /help lists the commands.`);
+const hello = (nick: string) => helloLine(nick, 'lobby');
+const greeting = '-- Welcome to roomcast. Choose a nickname (1-24 characters: letters, digits, _ and -; starts with a letter or _):';
 
 test('a known nick is claimed on connect; the hello puts the session in the lobby', () => {
   const state = new SessionState('ann');
@@ -115,4 +116,34 @@ test('a join notice that arrives after the answer to a later /switch does not st
   state.sent('/join #QA2');
   feed(state, infoLine('Your current room is lobby.'), joinedNotice('qa2', 'ann'));
   assert.equal(state.currentRoom, 'qa2');
+});
+
+test('the nickname question is not asked when the nick is already on its way; after a refusal it is', () => {
+  const state = new SessionState('ann');
+  state.connected();
+  assert.deepEqual(feed(state, greeting), [{ kind: 'unasked' }]);
+  assert.deepEqual(feed(state, errorLine('NICK_TAKEN', 'ann'), greeting), [{ kind: 'nick-refused' }, { kind: 'none' }]);
+  const asked = new SessionState(undefined);
+  asked.connected();
+  assert.deepEqual(feed(asked, greeting), [{ kind: 'none' }], 'without a nick the question is the prompt');
+  // On a reconnect the nick is claimed at once, so the question is not asked again either.
+  feed(state, hello('ann2'));
+  state.disconnected();
+  state.connected();
+  assert.deepEqual(feed(state, greeting, hello('ann2')), [{ kind: 'unasked' }, { kind: 'welcomed', rejoin: [] }]);
+});
+
+test('members are learnt from lines seen and forgotten with the room or the session', () => {
+  const state = new SessionState('ann');
+  state.connected();
+  feed(state, hello('ann'), joinedNotice('lobby', 'ben'), joinedNotice('dev', 'ann'), '[dev] <cy> hi');
+  assert.deepEqual(state.members.of('lobby'), ['ben']);
+  assert.deepEqual(state.members.of('dev'), ['ann', 'cy']);
+  feed(state, infoLine('You left dev. Your current room is lobby.'));
+  assert.deepEqual(state.members.of('dev'), []);
+  feed(state, quitNotice('lobby', 'ben', 'bye'));
+  assert.deepEqual(state.members.of('lobby'), []);
+  feed(state, joinedNotice('lobby', 'dora'));
+  state.disconnected();
+  assert.deepEqual(state.members.all(), [], 'stale after an outage');
 });

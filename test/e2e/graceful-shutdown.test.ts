@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
 import { LineClient } from '../helpers/line-client.ts';
-import { spawnServer } from '../helpers/test-server.ts';
+import { spawnServer } from '../../harness/server-process.ts';
 
 test('nothing accepted before SIGTERM is lost, and everyone is told', async (t) => {
   const server = await spawnServer([

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
-import { spawnServer, type ServerProcess } from '../helpers/test-server.ts';
+import { spawnServer, type ServerProcess } from '../../harness/server-process.ts';
 
 const connections = 5000;
 const concurrency = 200;

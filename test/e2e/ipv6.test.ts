@@ -1,18 +1,12 @@
 // The server over IPv6 loopback (::1): clients are served, and the per-address cap counts them by their
 // /64 (src/acceptor/address-key.ts; the grouping itself is unit-tested, as loopback has one address).
 import assert from 'node:assert/strict';
-import { networkInterfaces } from 'node:os';
 import { test } from 'node:test';
 import { LineClient } from '../helpers/line-client.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 
-const hasIpv6Loopback = Object.values(networkInterfaces()).some((addresses) =>
-  addresses?.some((address) => address.family === 'IPv6' && address.address === '::1'),
-);
-
-test('over ::1 clients chat, and past the per-address cap one gets TOO_MANY_CONNECTIONS', {
-  skip: !hasIpv6Loopback && 'no IPv6 loopback',
-}, async (t) => {
+// Linux has ::1 unless IPv6 is switched off; there the test fails at listen() rather than being skipped.
+test('over ::1 clients chat, and past the per-address cap one gets TOO_MANY_CONNECTIONS', async (t) => {
   const server = await startTestServer({ host: '::1', maxConnectionsPerIp: 2 });
   t.after(() => server.close());
   const joined = async (nick: string) => {

@@ -7,9 +7,10 @@ import net from 'node:net';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { assertLossless, ChatPeer } from '../helpers/chat-peer.ts';
-import { parseLogOutput } from '../helpers/log-capture.ts';
-import { nextStats, statsWhere } from '../helpers/stats-line.ts';
-import { spawnServer, type ServerProcess } from '../helpers/test-server.ts';
+import { parseLogOutput } from '../../harness/log-records.ts';
+import { nextStats, statsWhere } from '../helpers/stats-records.ts';
+import { workerTotal } from '../../harness/stats-records.ts';
+import { spawnServer, type ServerProcess } from '../../harness/server-process.ts';
 import { sleep } from '../helpers/wait-until.ts';
 
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -142,16 +143,17 @@ test(`${connections} fuzz connections (seed ${seed}) crash nothing, leave nothin
   for (const peer of normal) assert.deepEqual(peer.errors, [], `${peer.nick} saw no error`);
 
   // Every fuzz connection is gone from the server's books, and no thread restarted or reported a bug.
-  const stats = await statsWhere(server, (line) => line.connections === normal.length, 5000);
-  assert.equal(stats.workerRestarts, 0);
-  assert.equal(stats.nicks, normal.length);
-  assert.ok(stats.messagesIn > total + connections, `the fuzz lines were read (${stats.messagesIn} lines in)`);
+  const stats = await statsWhere(server, (s) => s.acceptor.liveConnections === normal.length, 5000);
+  assert.equal(stats.acceptor.workerRestarts, 0);
+  assert.equal(stats.coordinator.nicks, normal.length);
+  const linesIn = workerTotal(stats, 'messagesIn');
+  assert.ok(linesIn > total + connections, `the fuzz lines were read (${linesIn} lines in)`);
   assert.equal(server.child.exitCode, null, 'the server is still running');
   const fresh = await ChatPeer.join(server.port, 'fresh');
   fresh.sendNext();
   await fresh.until(() => fresh.received.includes('fresh#0'), 5000, 'its own line');
   const unexpected = parseLogOutput(server.output()).filter((record) => record.level >= warn);
   assert.deepEqual(unexpected, [], 'nothing logged as a warning or worse: no internal error, no worker failure');
-  assert.equal((await nextStats(server)).workerRestarts, 0);
+  assert.equal((await nextStats(server)).acceptor.workerRestarts, 0);
   for (const peer of [...normal, fresh]) peer.close();
 });

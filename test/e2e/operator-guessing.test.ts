@@ -7,8 +7,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { operatorAttemptLimits } from '../../workers/coordinator/password-attempt-limiter.ts';
 import { LineClient } from '../helpers/line-client.ts';
-import { parseLogOutput } from '../helpers/log-capture.ts';
-import { spawnServer } from '../helpers/test-server.ts';
+import { parseLogOutput } from '../../harness/log-records.ts';
+import { spawnServer } from '../../harness/server-process.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
 const password = 'correct horse battery staple';

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 import { ChatPeer } from '../helpers/chat-peer.ts';
-import { parseLogOutput } from '../helpers/log-capture.ts';
-import { spawnServer, type ServerProcess } from '../helpers/test-server.ts';
+import { parseLogOutput } from '../../harness/log-records.ts';
+import { spawnServer, type ServerProcess } from '../../harness/server-process.ts';
 import { everythingUntilClose } from '../helpers/until-closed.ts';
 
 const refused = 3000;

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LineClient } from '../helpers/line-client.ts';
-import { spawnServer } from '../helpers/test-server.ts';
+import { spawnServer } from '../../harness/server-process.ts';
 
 test('a shutdown that takes longer than --shutdown-timeout-ms exits 1 and says so', async () => {
   const server = await spawnServer(['--workers', '1', '--shutdown-timeout-ms', '100']);

@@ -3,10 +3,11 @@
 // that do read still get every line, in order.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { sampleProcess } from '../../bench/loadtest/proc-sampler.ts';
+import { sampleProcess } from '../../harness/proc-sampler.ts';
 import { assertLossless, assertSameSequence, ChatPeer } from '../helpers/chat-peer.ts';
-import { statsWhere } from '../helpers/stats-line.ts';
-import { spawnServer, type ServerProcess } from '../helpers/test-server.ts';
+import { statsWhere } from '../helpers/stats-records.ts';
+import { workerTotal } from '../../harness/stats-records.ts';
+import { spawnServer, type ServerProcess } from '../../harness/server-process.ts';
 import { sleep } from '../helpers/wait-until.ts';
 
 const MiB = 1024 * 1024;
@@ -73,8 +74,8 @@ test('clients that stop reading are dropped as slow consumers; memory stays boun
   }
   const pumpMs = Date.now() - started;
 
-  const stats = await statsWhere(server, (line) => line.slowConsumersDisconnected >= slowClients, 5000);
-  assert.equal(stats.slowConsumersDisconnected, slowClients, 'each non-reading client was dropped once, and no reader was');
+  const stats = await statsWhere(server, (s) => workerTotal(s, 'slowConsumersDisconnected') >= slowClients, 5000);
+  assert.equal(workerTotal(stats, 'slowConsumersDisconnected'), slowClients, 'each non-reading client was dropped once, and no reader was');
   const growth = peakRss - baselineRss;
   t.diagnostic(
     `RSS ${(baselineRss / MiB).toFixed(1)} MiB + ${(growth / MiB).toFixed(1)} MiB peak growth; ${messages} lines pumped in ${pumpMs} ms`,
@@ -90,7 +91,7 @@ test('clients that stop reading are dropped as slow consumers; memory stays boun
   await sleep(Math.max(0, closeGraceMs + 500 - pumpMs));
   for (const peer of slow) peer.socket.resume();
   await Promise.all(slow.map((peer) => peer.until(() => peer.closed, 10_000, 'the server to close it')));
-  await statsWhere(server, (line) => line.connections === readers.length, 5000);
+  await statsWhere(server, (s) => s.acceptor.liveConnections === readers.length, 5000);
   for (const peer of slow) {
     // What it still gets is what the kernel had buffered: an in-order, gap-free run of the room's lines.
     const start = readers[0]!.received.indexOf(peer.received[0]!);

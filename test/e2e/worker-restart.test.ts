@@ -3,7 +3,8 @@
 // handoff; while no worker is ready a newcomer is told so in one line instead of being lost.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { captureLog, type LogRecord } from '../helpers/log-capture.ts';
+import type { LogRecord } from '../../harness/log-records.ts';
+import { captureLog } from '../helpers/log-capture.ts';
 import { LineClient } from '../helpers/line-client.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 import { waitUntil, within } from '../helpers/wait-until.ts';

@@ -1,34 +1,10 @@
-// Log records in tests: a pino logger that keeps its records in memory (for an in-process server), and
-// the records a child server printed (one pino JSON record per line: --log-format json is the default
-// when stdout is not a terminal).
+// Log records in tests: a pino logger that keeps its records in memory, for an in-process server (a child
+// server's records are read from its output: harness/log-records.ts).
 import { pino, type Logger } from 'pino';
-
-export interface LogRecord {
-  level: number;
-  msg: string;
-  [field: string]: unknown;
-}
-
-/** pino's level for fatal records; a line that is not a record (e.g. a stack trace) counts as one. */
-const fatal = 60;
+import type { LogRecord } from '../../harness/log-records.ts';
 
 export function captureLog(): { log: Logger; records: LogRecord[] } {
   const records: LogRecord[] = [];
   const log = pino({ level: 'trace' }, { write: (line: string) => records.push(JSON.parse(line) as LogRecord) });
   return { log, records };
-}
-
-/** The records in a child's output, complete lines only; a line that is not JSON becomes a fatal record. */
-export function parseLogOutput(output: string): LogRecord[] {
-  return output
-    .slice(0, output.lastIndexOf('\n') + 1)
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      try {
-        return JSON.parse(line) as LogRecord;
-      } catch {
-        return { level: fatal, msg: line };
-      }
-    });
 }

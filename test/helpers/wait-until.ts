@@ -1,4 +1,4 @@
-// Polling for conditions that no single event announces (a child's stats line, a count across clients).
+// Polling for conditions that no single event announces (a child's stats record, a count across clients).
 
 /** Resolves once `condition()` holds; rejects after timeoutMs with `what` (or its result) in the message. */
 export async function waitUntil(condition: () => boolean, timeoutMs: number, what: string | (() => string)): Promise<void> {

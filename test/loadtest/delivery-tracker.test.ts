@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { DeliveryTracker } from '../../workers/loadgen/delivery-tracker.ts';
+import { DeliveryTracker } from '../../bench/loadgen/delivery-tracker.ts';
 
 test('in-order deliveries: all unique, no duplicates or reordering', () => {
   const t = new DeliveryTracker(2, 4);

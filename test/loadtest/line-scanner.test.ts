@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { LineScanner } from '../../workers/loadgen/line-scanner.ts';
+import { LineScanner } from '../../bench/loadgen/line-scanner.ts';
 
 function scan(chunks: Buffer[], maxLineBytes = 1024): { lines: string[]; overlong: number } {
   const lines: string[] = [];

@@ -8,7 +8,7 @@ import {
   maxPublisherId,
   payloadHeaderBytes,
   type DecodedPayload,
-} from '../../workers/loadgen/payload-codec.ts';
+} from '../../bench/loadgen/payload-codec.ts';
 
 const scratch = (): DecodedPayload => ({ publisher: -1, seq: -1, sentNs: -1 });
 

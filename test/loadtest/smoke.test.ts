@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { LoadReport } from '../../bench/loadtest/report.ts';
-import { spawnServer } from '../helpers/test-server.ts';
+import { spawnServer } from '../../harness/server-process.ts';
 
 const run = promisify(execFile);
 const loadtest = fileURLToPath(new URL('../../bench/loadtest/main.ts', import.meta.url));

@@ -1,3 +1,4 @@
+// CPU and memory of a process from /proc: how benchmarks and tests measure a server they run as a child.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
