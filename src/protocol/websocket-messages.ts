@@ -30,8 +30,9 @@ export type RoomEventKind = 'say' | 'me' | 'join' | 'part' | 'quit' | 'nick';
 
 /**
  * One entry of a room's sequence. `seq` counts the room's events (one order for every member); `time` is
- * when the server sequenced it, in ms since the epoch (UTC). For `quit` the text is the reason ('' for
- * none), for `nick` it is the new nick (`from` is the old one), for `join` and `part` it is ''.
+ * when the server sequenced it, in ms since the epoch (UTC). For `part` and `quit` the text is the reason
+ * ('' for none), for `nick` it is the new nick (`from` is the old one), for `join` it is '' — as the IRC
+ * door's events (src/protocol/irc/irc-render.ts).
  */
 export interface RoomEvent {
   seq: number;

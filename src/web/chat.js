@@ -305,7 +305,7 @@ function entryElement(entry) {
       body.textContent = `${entry.from} joined`;
       break;
     case 'part':
-      body.textContent = `${entry.from} left`;
+      body.textContent = entry.text === '' ? `${entry.from} left` : `${entry.from} left (${entry.text})`;
       break;
     case 'quit':
       body.textContent = entry.text === '' ? `${entry.from} quit` : `${entry.from} quit (${entry.text})`;
