@@ -51,10 +51,29 @@ export type WorkerOp =
   /** Flow control: the worker has handled `units` more of the coordinator's ops (not counted itself). */
   | { type: 'ack'; units: number };
 
+export type RoomEventKind = 'say' | 'me' | 'join' | 'part' | 'quit' | 'rename';
+
+/**
+ * Something that happened in a room, as data: each wire protocol's dialect renders it its own way, once
+ * per run of events on each worker. One flat shape for every kind, so it is cheap to copy across threads.
+ * `seq` is the room's sequence number (the room's first event is 1; a room emptied and made again starts
+ * over), `timeMs` the coordinator's wall clock when it was sequenced, `nick` who did it. `text` by kind:
+ * the message of a say or me, the reason of a quit ('' for none), the new nick of a rename, '' otherwise.
+ */
+export interface RoomEvent {
+  room: string;
+  seq: number;
+  kind: RoomEventKind;
+  nick: string;
+  text: string;
+  timeMs: number;
+}
+
 /** What the coordinator tells a connection worker. */
 export type CoordinatorOp =
-  | { type: 'deliver'; room: string; line: string }
-  | { type: 'joined'; connectionId: number; room: string; history: string[] }
+  | { type: 'deliver'; event: RoomEvent }
+  /** `history`: the room's last events (--history-on-join), oldest first, to replay before its live ones. */
+  | { type: 'joined'; connectionId: number; room: string; history: RoomEvent[] }
   /** The room did not exist and may not be created now (--max-rooms, --room-creations-per-minute). */
   | { type: 'join-refused'; connectionId: number; room: string; errorLine: string }
   /** `heldBy`: when refused, the nick that holds it or one that looks like it. */
@@ -66,6 +85,8 @@ export type CoordinatorOp =
   | { type: 'reply'; connectionId: number; text: string }
   /** The answer to a listing this connection asked for: its bytes are charged to the asker's flood budget. */
   | { type: 'answer'; connectionId: number; text: string }
+  /** The answer to /history: the room's last events, oldest first; charged to the asker like an answer. */
+  | { type: 'history'; connectionId: number; room: string; events: RoomEvent[] }
   /** The answer to `leave`: everything the coordinator had for this connection was sent before it. */
   | { type: 'left'; connectionId: number }
   | { type: 'kicked'; connectionId: number; by: string; reason: string }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { pino } from 'pino';
 import { defaultConfig, type ServerConfig } from '../src/config.ts';
+import { renderHistory, renderLine } from '../src/protocol/room-event-lines.ts';
 import type { CoordinatorOp } from '../src/thread-messages.ts';
 import { Coordinator } from '../workers/coordinator/coordinator.ts';
 
@@ -53,9 +54,11 @@ class Harness {
   }
 }
 
-const deliveries = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'deliver').map((op) => op.line);
+// Room events are checked as the line protocol's worker renders them: the exact bytes clients get.
+const deliveries = (ops: readonly CoordinatorOp[]) => ops.flatMap((op) => (op.type === 'deliver' ? [renderLine(op.event)] : []));
 const replies = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'reply').map((op) => op.text);
-const answers = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'answer').map((op) => op.text);
+const answers = (ops: readonly CoordinatorOp[]) =>
+  ops.flatMap((op) => (op.type === 'answer' ? [op.text] : op.type === 'history' ? [renderHistory(op.room, op.events)] : []));
 
 describe('Coordinator', () => {
   test('past --max-rooms a new room is refused, existing rooms and the lobby are not', () => {
@@ -79,14 +82,28 @@ describe('Coordinator', () => {
     assert.equal(h.coordinator.stats().rooms, 3, 'one, three, and the lobby even past the limit');
   });
 
-  test('hello: accepted, then joined (lobby, no history), then the join notice', () => {
+  test('hello: accepted, then joined (lobby, no history), then the join notice as data', () => {
     const h = new Harness();
     h.op(1, { type: 'hello', connectionId: 10, nick: 'alice', room: 'lobby', address: '127.0.0.1' });
     assert.deepEqual(h.take(1), [
       { type: 'hello-result', connectionId: 10, nick: 'alice', accepted: true, heldBy: undefined },
       { type: 'joined', connectionId: 10, room: 'lobby', history: [] },
-      { type: 'deliver', room: 'lobby', line: '[lobby] -- alice joined\n' },
+      { type: 'deliver', event: { room: 'lobby', seq: 1, kind: 'join', nick: 'alice', text: '', timeMs: h.nowMs } },
     ]);
+  });
+
+  test('room events carry the room sequence number, one sequence per room', () => {
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.op(1, { type: 'join', connectionId: 10, room: 'dev' });
+    h.say(10, 'dev', 'one');
+    h.say(10, 'lobby', 'two');
+    h.op(1, { type: 'rename', connectionId: 10, nick: 'alicia' });
+    const events = h.take(1).flatMap((op) => (op.type === 'deliver' ? [op.event] : []));
+    assert.deepEqual(
+      events.map(({ room, seq, kind, nick, text }) => `${room} ${seq} ${kind} ${nick} ${text}`),
+      ['dev 1 join alice ', 'dev 2 say alice one', 'lobby 2 say alice two', 'lobby 3 rename alice alicia', 'dev 3 rename alice alicia'],
+    );
   });
 
   test('nicks are unique server-wide regardless of case', () => {
@@ -109,15 +126,15 @@ describe('Coordinator', () => {
     h.hello(1, 11, 'bob');
     h.takeAll();
     h.op(1, { type: 'join', connectionId: 11, room: 'dev' });
-    assert.deepEqual(h.take(1), [
-      {
-        type: 'joined',
-        connectionId: 11,
-        room: 'dev',
-        history: ['-- 2026-12-01 10:42:08Z [dev] <alice> two\n', '-- 2026-12-01 10:42:09Z [dev] <alice> three\n'],
-      },
-      { type: 'deliver', room: 'dev', line: '[dev] -- bob joined\n' },
-    ]);
+    const [joined, ...rest] = h.take(1);
+    assert.ok(joined?.type === 'joined' && joined.connectionId === 11 && joined.room === 'dev');
+    assert.equal(
+      renderHistory('dev', joined.history),
+      '-- the last 2 messages of dev (earlier, times in UTC):\n' +
+        '-- 2026-12-01 10:42:08Z [dev] <alice> two\n-- 2026-12-01 10:42:09Z [dev] <alice> three\n',
+    );
+    assert.deepEqual(deliveries(rest), ['[dev] -- bob joined\n']);
+    assert.equal(rest.length, 1);
   });
 
   test('joining a room twice changes nothing', () => {

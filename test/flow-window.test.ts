@@ -76,11 +76,15 @@ describe('Acknowledger', () => {
 });
 
 describe('weights', () => {
-  test('a listing weighs its flood cost; an answer one unit and one per KiB', () => {
+  test('a listing weighs its flood cost; an answer (or replayed history) one unit and one per KiB', () => {
     assert.equal(workerOpWeight({ type: 'say', connectionId: 1, room: 'lobby', kind: 'say', text: 'x' }), 1);
     assert.equal(workerOpWeight({ type: 'list-rooms', connectionId: 1 }), listRoomsCost);
     assert.equal(workerOpWeight({ type: 'history', connectionId: 1, room: 'lobby', count: 100 }), historyCost(100));
-    assert.equal(coordinatorOpWeight({ type: 'deliver', room: 'lobby', line: 'x'.repeat(4000) }), 1);
+    const event = (text: string) => ({ room: 'lobby', seq: 1, kind: 'say', nick: 'alice', text, timeMs: 0 }) as const;
+    assert.equal(coordinatorOpWeight({ type: 'deliver', event: event('x'.repeat(4000)) }), 1);
     assert.equal(coordinatorOpWeight({ type: 'answer', connectionId: 1, text: 'x'.repeat(5000) }), 5);
+    // 100 replayed lines of 5 + 5 + 50 characters, with their times about 9,200: 8 whole KiB.
+    const events = Array.from({ length: 100 }, () => event('x'.repeat(50)));
+    assert.equal(coordinatorOpWeight({ type: 'history', connectionId: 1, room: 'lobby', events }), 1 + 8);
   });
 });

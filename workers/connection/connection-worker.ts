@@ -1,5 +1,6 @@
 // Connection worker thread: adopts sockets handed over by the acceptor and owns them for life. Room
-// lines from the coordinator are turned into bytes once here and shared by every local member.
+// events from the coordinator are turned into bytes here, once per run for each wire protocol among a
+// room's local members, and shared by every member speaking it (room-line-run.ts).
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
@@ -102,7 +103,7 @@ coordinatorPort.on('message', (batch: CoordinatorOp[]) => {
   for (const op of batch) {
     if (op.type === 'deliver') {
       units++;
-      if (roomLineRun.add(op.room, op.line)) batcher.scheduleFlush();
+      if (roomLineRun.add(op.event)) batcher.scheduleFlush();
       continue;
     }
     if (op.type === 'ack') {

@@ -21,12 +21,14 @@ import { commandHelp, parseCommand, type Command } from '../../src/protocol/comm
 import { errorLine } from '../../src/protocol/errors.ts';
 import { LineFramer, type LineSink } from '../../src/protocol/line-framer.ts';
 import { defaultRoom, isValidNick, maxNickLength, nickKey } from '../../src/protocol/names.ts';
-import { currentRoomLine, helloLine, historyHeaderLine, infoLine, partedLine, renamedLine } from '../../src/protocol/server-lines.ts';
+import { renderHistory } from '../../src/protocol/room-event-lines.ts';
+import { currentRoomLine, helloLine, infoLine, partedLine, renamedLine } from '../../src/protocol/server-lines.ts';
 import { statsLines } from '../../src/protocol/stats-lines.ts';
 import { sanitizeText, shortenReason } from '../../src/protocol/text.ts';
 import type { CoordinatorOp, WorkerOp } from '../../src/thread-messages.ts';
 import type { BacklogWatch } from './backlog-watch.ts';
 import type { ConnectionEventLog } from './connection-event-log.ts';
+import { lineRoomEncoder } from './dialects/line-dialect.ts';
 import { ClientOutput, type FallenBehind, type OutputCounters } from './client-output.ts';
 import type { LocalRooms } from './local-rooms.ts';
 import type { WriteBatcher } from './write-batcher.ts';
@@ -97,6 +99,7 @@ export class Session implements LineSink {
   /** The client's address, for per-address limits and logs. */
   readonly address: string;
   readonly output: ClientOutput;
+  readonly roomEncoder = lineRoomEncoder;
   readonly #context: SessionContext;
   readonly #framer: LineFramer;
   #phase: Phase = 'naming';
@@ -218,7 +221,7 @@ export class Session implements LineSink {
         const { localRooms } = this.#context;
         if (!this.#rooms.includes(op.room) || localRooms.membersOf(op.room)?.has(this)) return;
         localRooms.add(op.room, this);
-        if (op.history.length > 0) this.#write(historyHeaderLine(op.room, op.history.length) + op.history.join(''));
+        if (op.history.length > 0) this.#write(renderHistory(op.room, op.history));
         return;
       }
       case 'parted':
@@ -235,12 +238,10 @@ export class Session implements LineSink {
       case 'oper-granted':
         this.#isOperator = true;
         return;
-      case 'answer': {
-        // Amplification counts against the sender: what its listing made us send is charged to it.
-        const bytes = Buffer.from(op.text);
-        this.#floodGuard.charge(0, bytes.length, performance.now());
-        return this.output.write(bytes);
-      }
+      case 'answer':
+        return this.#answer(op.text);
+      case 'history':
+        return this.#answer(renderHistory(op.room, op.events));
       case 'kicked':
         this.#context.counters.kicks++;
         return this.close(errorLine('KICKED', op.by, op.reason), `kicked by ${op.by}: ${op.reason}`);
@@ -438,6 +439,13 @@ export class Session implements LineSink {
   #switchTo(room: string): void {
     this.#currentRoom = room;
     this.#write(currentRoomLine(room));
+  }
+
+  /** Amplification counts against the sender: what its listing made us send is charged to it. */
+  #answer(text: string): void {
+    const bytes = Buffer.from(text);
+    this.#floodGuard.charge(0, bytes.length, performance.now());
+    this.output.write(bytes);
   }
 
   #write(text: string): void {

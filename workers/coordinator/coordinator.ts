@@ -2,8 +2,8 @@
 // and each room's sequence and history. Pure logic; the thread around it (coordinator-worker.ts) only
 // moves ops in and out, so this can be tested and benchmarked without threads.
 //
-// Ordering: every room line (chat, action, notice) passes through broadcast(), which numbers it and hands
-// it to each interested worker's FIFO port in that order. Workers deliver in arrival order, so all
+// Ordering: every room event (chat, action, join, part, quit, rename) passes through broadcast(), which
+// numbers it and hands it to each interested worker's FIFO port in that order. Workers deliver in arrival order, so all
 // members of a room, on any worker, see one sequence. A joiner's `joined` op (with history) is queued
 // to its worker before the join notice, so it gets every room line from its own notice on; a leaver's
 // `parted` / `left` is queued before its own notice, so it gets every line sequenced before it left.
@@ -11,6 +11,9 @@
 // Identity: workers name connections, never nicks. The sender of every room line and private message is
 // named here, from the nick this coordinator holds for the connection at the moment the line is
 // sequenced, so a rename in flight cannot put a line under a nick that was already given up.
+//
+// Room events travel as data (RoomEvent), never as text: each worker renders them once per run for each
+// wire protocol among its members, so nothing here knows how a client shows them.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerConfig } from '../../src/config.ts';
 import type { CoordinatorFlowStats, CoordinatorStats } from '../../src/control-api.ts';
@@ -19,20 +22,8 @@ import type { ThreadLoad } from '../../src/thread-load.ts';
 import { errorLine } from '../../src/protocol/errors.ts';
 import { defaultRoom, nickKey } from '../../src/protocol/names.ts';
 import { TokenBucket } from '../../src/protocol/token-bucket.ts';
-import {
-  actionLine,
-  chatLine,
-  historyHeaderLine,
-  historyLine,
-  infoLine,
-  joinedNotice,
-  leftNotice,
-  privateEchoLine,
-  privateLine,
-  quitNotice,
-  renamedNotice,
-} from '../../src/protocol/server-lines.ts';
-import type { CoordinatorOp, WorkerOp } from '../../src/thread-messages.ts';
+import { infoLine, privateEchoLine, privateLine } from '../../src/protocol/server-lines.ts';
+import type { CoordinatorOp, RoomEvent, RoomEventKind, WorkerOp } from '../../src/thread-messages.ts';
 import { HistoryRing } from './history-ring.ts';
 import { operatorAttemptLimits, PasswordAttemptLimiter } from './password-attempt-limiter.ts';
 
@@ -47,22 +38,15 @@ interface Member {
   roomCreations: TokenBucket;
 }
 
-interface HistoryEntry {
-  line: string;
-  sentAtMs: number;
-}
-
 interface Room {
   name: string;
   sequence: number;
   members: Map<number, Member>;
   /** How many members each worker has here: the room's lines go once to each of these workers. */
   membersPerWorker: Map<number, number>;
-  history: HistoryRing<HistoryEntry>;
+  history: HistoryRing<RoomEvent>;
   /** The cached /who answer; cleared when someone joins, leaves or is renamed here. */
   memberList: string | undefined;
-  /** The cached /history answer, good while no line has been added (same sequence) for the same count. */
-  historyAnswer: { sequence: number; count: number; text: string } | undefined;
 }
 
 export type SendToWorker = (workerId: number, op: CoordinatorOp) => void;
@@ -113,7 +97,12 @@ export class Coordinator {
       case 'list-members':
         return this.#answer(workerId, op.connectionId, this.#memberListAnswer(op.room));
       case 'history':
-        return this.#answer(workerId, op.connectionId, this.#historyAnswer(op.room, op.count));
+        return this.#send(workerId, {
+          type: 'history',
+          connectionId: op.connectionId,
+          room: op.room,
+          events: this.#history(op.room, op.count),
+        });
       case 'leave':
         // `left` goes first: the leaver gets every room line sequenced before it, but not its own quit notice.
         this.#send(workerId, { type: 'left', connectionId: op.connectionId });
@@ -183,9 +172,9 @@ export class Coordinator {
     this.#membershipChanged(room);
     room.membersPerWorker.set(member.workerId, (room.membersPerWorker.get(member.workerId) ?? 0) + 1);
     member.rooms.add(room);
-    const history = this.#replay(room, this.#config.historyOnJoin);
+    const history = room.history.last(this.#config.historyOnJoin);
     this.#send(member.workerId, { type: 'joined', connectionId: member.connectionId, room: room.name, history });
-    this.#broadcast(room, joinedNotice(room.name, member.nick));
+    this.#broadcast(room, 'join', member.nick, '');
   }
 
   /** Why `member` may not create `roomName` now (an error line), or undefined if it may. The lobby always may. */
@@ -204,13 +193,13 @@ export class Coordinator {
     this.#send(member.workerId, { type: 'parted', connectionId: member.connectionId, room: roomName });
     if (room === undefined || !room.members.has(member.connectionId)) return;
     this.#removeFromRoom(member, room);
-    this.#broadcast(room, leftNotice(room.name, member.nick));
+    this.#broadcast(room, 'part', member.nick, '');
   }
 
   #leave(member: Member, reason: string): void {
     for (const room of member.rooms) {
       this.#removeFromRoom(member, room);
-      this.#broadcast(room, quitNotice(room.name, member.nick, reason));
+      this.#broadcast(room, 'quit', member.nick, reason);
     }
     this.#members.delete(member.connectionId);
     this.#membersByNick.delete(nickKey(member.nick));
@@ -227,7 +216,7 @@ export class Coordinator {
     member.nick = nick;
     for (const room of member.rooms) {
       room.memberList = undefined;
-      this.#broadcast(room, renamedNotice(room.name, previous, nick));
+      this.#broadcast(room, 'rename', previous, nick);
     }
   }
 
@@ -290,14 +279,16 @@ export class Coordinator {
   #say(member: Member, roomName: string, kind: 'say' | 'me', text: string): void {
     const room = this.#rooms.get(roomName);
     if (room === undefined || !room.members.has(member.connectionId)) return;
-    this.#broadcast(room, kind === 'say' ? chatLine(room.name, member.nick, text) : actionLine(room.name, member.nick, text));
+    this.#broadcast(room, kind, member.nick, text);
   }
 
-  #broadcast(room: Room, line: string): void {
-    room.sequence++;
-    room.history.push({ line, sentAtMs: this.#clock() }, Buffer.byteLength(line));
+  /** Numbers an event of the room, keeps it in the history and sends it once to each worker with members there. */
+  #broadcast(room: Room, kind: RoomEventKind, nick: string, text: string): void {
+    const event: RoomEvent = { room: room.name, seq: ++room.sequence, kind, nick, text, timeMs: this.#clock() };
+    // Weighed by the text it holds (nicks are ASCII), so --history-max-bytes bounds the bytes kept.
+    room.history.push(event, Buffer.byteLength(text) + nick.length);
     this.#roomLines++;
-    const deliver: CoordinatorOp = { type: 'deliver', room: room.name, line };
+    const deliver: CoordinatorOp = { type: 'deliver', event };
     for (const workerId of room.membersPerWorker.keys()) {
       this.#send(workerId, deliver);
       this.#forwards++;
@@ -312,7 +303,6 @@ export class Coordinator {
       membersPerWorker: new Map(),
       history: new HistoryRing(this.#config.historySize, this.#config.historyMaxBytes),
       memberList: undefined,
-      historyAnswer: undefined,
     };
     this.#rooms.set(name, room);
     return room;
@@ -362,20 +352,9 @@ export class Coordinator {
     return room.memberList;
   }
 
-  #historyAnswer(roomName: string, count: number): string {
-    const room = this.#rooms.get(roomName);
-    if (room === undefined) return historyHeaderLine(roomName, 0);
-    const cached = room.historyAnswer;
-    if (cached !== undefined && cached.sequence === room.sequence && cached.count === count) return cached.text;
-    const lines = this.#replay(room, count);
-    const text = historyHeaderLine(roomName, lines.length) + lines.join('');
-    room.historyAnswer = { sequence: room.sequence, count, text };
-    return text;
-  }
-
-  /** The room's last `count` lines as replayed history: marked, with the time each was sent. */
-  #replay(room: Room, count: number): string[] {
-    return room.history.last(count).map((entry) => historyLine(entry.sentAtMs, entry.line));
+  /** The room's last `count` events, oldest first (none for a room that does not exist). */
+  #history(roomName: string, count: number): RoomEvent[] {
+    return this.#rooms.get(roomName)?.history.last(count) ?? [];
   }
 }
 
