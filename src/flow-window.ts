@@ -13,7 +13,7 @@
 // under lowWater, so a paused sender always resumes once the receiver has caught up. Acks (and the
 // overload signal) are not counted themselves, so acknowledging never needs acknowledging.
 import { historyCost, listMembersCost, listRoomsCost } from './protocol/command-cost.ts';
-import type { CoordinatorOp, RoomEvent, WorkerOp } from './thread-messages.ts';
+import type { CoordinatorOp, PackedRoomEvent, WorkerOp } from './thread-messages.ts';
 
 /** How many handled units a receiver gathers before it acknowledges them (at most lowWater of a window). */
 export const ackEveryUnits = 256;
@@ -64,9 +64,9 @@ export function coordinatorOpWeight(op: CoordinatorOp): number {
 }
 
 /** About how long replayed events are as text: their words and, for each, the time and room around them. */
-function historyTextLength(events: readonly RoomEvent[]): number {
+function historyTextLength(events: readonly PackedRoomEvent[]): number {
   let length = 0;
-  for (const { room, nick, text } of events) length += historyLineOverhead + room.length + nick.length + text.length;
+  for (const [room, , , nick, text] of events) length += historyLineOverhead + room.length + nick.length + text.length;
   return length;
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { pino } from 'pino';
 import { defaultConfig, type ServerConfig } from '../src/config.ts';
+import { unpackRoomEvent } from '../src/packed-room-event.ts';
 import { renderHistory, renderLine } from '../src/protocol/room-event-lines.ts';
 import type { CoordinatorOp } from '../src/thread-messages.ts';
 import { Coordinator } from '../workers/coordinator/coordinator.ts';
@@ -55,10 +56,13 @@ class Harness {
 }
 
 // Room events are checked as the line protocol's worker renders them: the exact bytes clients get.
-const deliveries = (ops: readonly CoordinatorOp[]) => ops.flatMap((op) => (op.type === 'deliver' ? [renderLine(op.event)] : []));
+const deliveries = (ops: readonly CoordinatorOp[]) =>
+  ops.flatMap((op) => (op.type === 'deliver' ? [renderLine(unpackRoomEvent(op.event))] : []));
 const replies = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'reply').map((op) => op.text);
 const answers = (ops: readonly CoordinatorOp[]) =>
-  ops.flatMap((op) => (op.type === 'answer' ? [op.text] : op.type === 'history' ? [renderHistory(op.room, op.events)] : []));
+  ops.flatMap((op) =>
+    op.type === 'answer' ? [op.text] : op.type === 'history' ? [renderHistory(op.room, op.events.map(unpackRoomEvent))] : [],
+  );
 
 describe('Coordinator', () => {
   test('past --max-rooms a new room is refused, existing rooms and the lobby are not', () => {
@@ -88,7 +92,7 @@ describe('Coordinator', () => {
     assert.deepEqual(h.take(1), [
       { type: 'hello-result', connectionId: 10, nick: 'alice', accepted: true, heldBy: undefined },
       { type: 'joined', connectionId: 10, room: 'lobby', history: [] },
-      { type: 'deliver', event: { room: 'lobby', seq: 1, kind: 'join', nick: 'alice', text: '', timeMs: h.nowMs } },
+      { type: 'deliver', event: ['lobby', 1, 'join', 'alice', '', h.nowMs] },
     ]);
   });
 
@@ -99,7 +103,7 @@ describe('Coordinator', () => {
     h.say(10, 'dev', 'one');
     h.say(10, 'lobby', 'two');
     h.op(1, { type: 'rename', connectionId: 10, nick: 'alicia' });
-    const events = h.take(1).flatMap((op) => (op.type === 'deliver' ? [op.event] : []));
+    const events = h.take(1).flatMap((op) => (op.type === 'deliver' ? [unpackRoomEvent(op.event)] : []));
     assert.deepEqual(
       events.map(({ room, seq, kind, nick, text }) => `${room} ${seq} ${kind} ${nick} ${text}`),
       ['dev 1 join alice ', 'dev 2 say alice one', 'lobby 2 say alice two', 'lobby 3 rename alice alicia', 'dev 3 rename alice alicia'],
@@ -129,7 +133,7 @@ describe('Coordinator', () => {
     const [joined, ...rest] = h.take(1);
     assert.ok(joined?.type === 'joined' && joined.connectionId === 11 && joined.room === 'dev');
     assert.equal(
-      renderHistory('dev', joined.history),
+      renderHistory('dev', joined.history.map(unpackRoomEvent)),
       '-- the last 2 messages of dev (earlier, times in UTC):\n' +
         '-- 2026-12-01 10:42:08Z [dev] <alice> two\n-- 2026-12-01 10:42:09Z [dev] <alice> three\n',
     );

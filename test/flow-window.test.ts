@@ -12,6 +12,7 @@ import {
   workerToCoordinatorWindow,
 } from '../src/flow-window.ts';
 import { historyCost, listRoomsCost } from '../src/protocol/command-cost.ts';
+import type { PackedRoomEvent } from '../src/thread-messages.ts';
 
 describe('FlowWindow', () => {
   test('over past the high water mark, back under at the low one, once each way', () => {
@@ -80,7 +81,7 @@ describe('weights', () => {
     assert.equal(workerOpWeight({ type: 'say', connectionId: 1, room: 'lobby', kind: 'say', text: 'x' }), 1);
     assert.equal(workerOpWeight({ type: 'list-rooms', connectionId: 1 }), listRoomsCost);
     assert.equal(workerOpWeight({ type: 'history', connectionId: 1, room: 'lobby', count: 100 }), historyCost(100));
-    const event = (text: string) => ({ room: 'lobby', seq: 1, kind: 'say', nick: 'alice', text, timeMs: 0 }) as const;
+    const event = (text: string): PackedRoomEvent => ['lobby', 1, 'say', 'alice', text, 0];
     assert.equal(coordinatorOpWeight({ type: 'deliver', event: event('x'.repeat(4000)) }), 1);
     assert.equal(coordinatorOpWeight({ type: 'answer', connectionId: 1, text: 'x'.repeat(5000) }), 5);
     // 100 replayed lines of 5 + 5 + 50 characters, with their times about 9,200: 8 whole KiB.

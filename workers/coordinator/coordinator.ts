@@ -12,7 +12,7 @@
 // named here, from the nick this coordinator holds for the connection at the moment the line is
 // sequenced, so a rename in flight cannot put a line under a nick that was already given up.
 //
-// Room events travel as data (RoomEvent), never as text: each worker renders them once per run for each
+// Room events travel as data (RoomEvent, packed as a tuple), never as text: each worker renders them once per run for each
 // wire protocol among its members, so nothing here knows how a client shows them.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerConfig } from '../../src/config.ts';
@@ -23,7 +23,7 @@ import { errorLine } from '../../src/protocol/errors.ts';
 import { defaultRoom, nickKey } from '../../src/protocol/names.ts';
 import { TokenBucket } from '../../src/protocol/token-bucket.ts';
 import { infoLine, privateEchoLine, privateLine } from '../../src/protocol/server-lines.ts';
-import type { CoordinatorOp, RoomEvent, RoomEventKind, WorkerOp } from '../../src/thread-messages.ts';
+import type { CoordinatorOp, PackedRoomEvent, RoomEventKind, WorkerOp } from '../../src/thread-messages.ts';
 import { HistoryRing } from './history-ring.ts';
 import { operatorAttemptLimits, PasswordAttemptLimiter } from './password-attempt-limiter.ts';
 
@@ -44,7 +44,8 @@ interface Room {
   members: Map<number, Member>;
   /** How many members each worker has here: the room's lines go once to each of these workers. */
   membersPerWorker: Map<number, number>;
-  history: HistoryRing<RoomEvent>;
+  /** Kept packed, as they are sent: replaying history costs no conversion. */
+  history: HistoryRing<PackedRoomEvent>;
   /** The cached /who answer; cleared when someone joins, leaves or is renamed here. */
   memberList: string | undefined;
 }
@@ -284,7 +285,7 @@ export class Coordinator {
 
   /** Numbers an event of the room, keeps it in the history and sends it once to each worker with members there. */
   #broadcast(room: Room, kind: RoomEventKind, nick: string, text: string): void {
-    const event: RoomEvent = { room: room.name, seq: ++room.sequence, kind, nick, text, timeMs: this.#clock() };
+    const event: PackedRoomEvent = [room.name, ++room.sequence, kind, nick, text, this.#clock()];
     // Weighed by the text it holds (nicks are ASCII), so --history-max-bytes bounds the bytes kept.
     room.history.push(event, Buffer.byteLength(text) + nick.length);
     this.#roomLines++;
@@ -353,7 +354,7 @@ export class Coordinator {
   }
 
   /** The room's last `count` events, oldest first (none for a room that does not exist). */
-  #history(roomName: string, count: number): RoomEvent[] {
+  #history(roomName: string, count: number): PackedRoomEvent[] {
     return this.#rooms.get(roomName)?.history.last(count) ?? [];
   }
 }
