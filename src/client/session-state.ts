@@ -27,8 +27,8 @@ interface Rooms {
   currentRoom: string | undefined;
 }
 
-// The server's own answers (workers/connection/session.ts) that change the session. These sentences are
-// not in src/protocol/server-lines.ts yet, so their shapes are matched here; test/e2e/terminal-client
+// The server's own answers that change the session (chat events the server's line dialect renders,
+// workers/connection/dialects/line-dialect.ts). Their shapes are matched here; test/e2e/terminal-client
 // catches a drift.
 const hello = /^Hello (\S+)\. You are in (\S+);/;
 const renamed = /^You are now known as (\S+)\.$/;

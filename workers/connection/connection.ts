@@ -75,6 +75,8 @@ export class Connection implements ChatSessionHost {
   /** The client's address, for per-address limits and logs. */
   readonly address: string;
   readonly output: ClientOutput;
+  /** How this connection's dialect encodes runs of room events (members of one dialect share the bytes). */
+  readonly roomEncoder: RoomEventEncoder;
   readonly #context: ConnectionContext;
   readonly #session: ChatSession;
   readonly #dialect: LineDialect;
@@ -90,15 +92,11 @@ export class Connection implements ChatSessionHost {
     this.output = new ClientOutput(socket, context, (why) => this.#dropSlowConsumer(why));
     this.#session = new ChatSession(this);
     this.#dialect = new LineDialect(this.#session, this, context.config.maxLineBytes);
+    this.roomEncoder = this.#dialect.roomEncoder;
   }
 
   get config(): ServerConfig {
     return this.#context.config;
-  }
-
-  /** How this connection's dialect encodes runs of room events (members of one dialect share the bytes). */
-  get roomEncoder(): RoomEventEncoder {
-    return this.#dialect.roomEncoder;
   }
 
   start(): void {
