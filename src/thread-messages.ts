@@ -14,6 +14,7 @@
 import type { Socket } from 'node:net';
 import type { MessagePort } from 'node:worker_threads';
 import type { ServerConfig } from './config.ts';
+import type { ErrorCode } from './protocol/errors.ts';
 
 export type AcceptorToConnectionWorker = { type: 'adopt-socket'; connectionId: number; socket: Socket; tls: boolean };
 
@@ -75,20 +76,30 @@ export interface RoomEvent {
  */
 export type PackedRoomEvent = [room: string, seq: number, kind: RoomEventKind, nick: string, text: string, timeMs: number];
 
+/**
+ * What the coordinator tells one client, as data: its dialect renders it. An error is a catalogue code
+ * and the arguments of its sentence (errors.ts: errorNotice); a private message names both ends, and
+ * `echo` marks the copy its sender gets.
+ */
+export type Notice =
+  | { kind: 'error'; code: ErrorCode; args: readonly (string | number)[] }
+  | { kind: 'info'; text: string }
+  | { kind: 'private'; from: string; to: string; text: string; echo: boolean };
+
 /** What the coordinator tells a connection worker. */
 export type CoordinatorOp =
   | { type: 'deliver'; event: PackedRoomEvent }
   /** `history`: the room's last events (--history-on-join), oldest first, to replay before its live ones. */
   | { type: 'joined'; connectionId: number; room: string; history: PackedRoomEvent[] }
   /** The room did not exist and may not be created now (--max-rooms, --room-creations-per-minute). */
-  | { type: 'join-refused'; connectionId: number; room: string; errorLine: string }
+  | { type: 'join-refused'; connectionId: number; room: string; error: Notice }
   /** `heldBy`: when refused, the nick that holds it or one that looks like it. */
   | { type: 'hello-result'; connectionId: number; nick: string; accepted: boolean; heldBy: string | undefined }
   | { type: 'rename-result'; connectionId: number; nick: string; accepted: boolean; heldBy: string | undefined }
   /** The answer to `part`: every line of the room sequenced before the part was sent before it. */
   | { type: 'parted'; connectionId: number; room: string }
   | { type: 'oper-granted'; connectionId: number }
-  | { type: 'reply'; connectionId: number; text: string }
+  | { type: 'reply'; connectionId: number; notice: Notice }
   /** The answer to a listing this connection asked for: its bytes are charged to the asker's flood budget. */
   | { type: 'answer'; connectionId: number; text: string }
   /** The answer to /history: the room's last events, oldest first; charged to the asker like an answer. */

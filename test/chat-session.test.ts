@@ -5,8 +5,9 @@ import { describe, test } from 'node:test';
 import { defaultConfig } from '../src/config.ts';
 import type { ServerStats } from '../src/control-api.ts';
 import { historyCost, listRoomsCost } from '../src/protocol/command-cost.ts';
+import { errorNotice } from '../src/protocol/errors.ts';
 import type { PackedRoomEvent, WorkerOp } from '../src/thread-messages.ts';
-import { type ChatEvent, chatError } from '../workers/connection/chat-event.ts';
+import type { ChatEvent } from '../workers/connection/chat-event.ts';
 import { ChatSession, type ChatSessionHost } from '../workers/connection/chat-session.ts';
 
 class RecordingHost implements ChatSessionHost {
@@ -73,16 +74,16 @@ describe('ChatSession', () => {
     const session = new ChatSession(host);
     session.start();
     session.chooseNick('9lives');
-    assert.deepEqual(host.take(), { ops: [], shown: [{ kind: 'ask-nick' }, chatError('NICK_INVALID', '9lives'), { kind: 'ask-nick' }] });
+    assert.deepEqual(host.take(), { ops: [], shown: [{ kind: 'ask-nick' }, errorNotice('NICK_INVALID', '9lives'), { kind: 'ask-nick' }] });
     session.chooseNick('alice');
     assert.equal(session.phase, 'claiming');
     assert.deepEqual(host.take().ops, [{ type: 'hello', connectionId: 7, nick: 'alice', room: 'lobby', address: '192.0.2.1' }]);
     session.coordinatorOp({ type: 'hello-result', connectionId: 7, nick: 'alice', accepted: false, heldBy: 'Alice' });
-    assert.deepEqual(host.take().shown, [chatError('NICK_TAKEN', 'alice'), { kind: 'ask-nick' }]);
+    assert.deepEqual(host.take().shown, [errorNotice('NICK_TAKEN', 'alice'), { kind: 'ask-nick' }]);
     assert.equal(session.phase, 'naming');
     session.chooseNick('aIice');
     session.coordinatorOp({ type: 'hello-result', connectionId: 7, nick: 'aIice', accepted: false, heldBy: 'alice' });
-    assert.deepEqual(host.take().shown[0], chatError('NICK_LOOKALIKE', 'aIice', 'alice'));
+    assert.deepEqual(host.take().shown[0], errorNotice('NICK_LOOKALIKE', 'aIice', 'alice'));
     session.chooseNick('bob');
     session.coordinatorOp({ type: 'hello-result', connectionId: 7, nick: 'bob', accepted: true, heldBy: undefined });
     assert.deepEqual(host.take().shown, [{ kind: 'welcome', nick: 'bob', room: 'lobby' }]);
@@ -122,7 +123,7 @@ describe('ChatSession', () => {
     session.command({ kind: 'stats' });
     assert.deepEqual(host.take(), {
       ops: [],
-      shown: [{ kind: 'info', text: 'You are already alice.' }, chatError('OPER_DISABLED')],
+      shown: [{ kind: 'info', text: 'You are already alice.' }, errorNotice('OPER_DISABLED')],
     });
   });
 
@@ -152,7 +153,7 @@ describe('ChatSession', () => {
     assert.ok(!host.localRooms.has('lobby'));
     assert.deepEqual(host.take().shown, [{ kind: 'parted', room: 'lobby', current: 'dev' }]);
     session.command({ kind: 'switch', room: 'lobby' });
-    assert.deepEqual(host.take().shown, [chatError('NOT_IN_ROOM', 'lobby')]);
+    assert.deepEqual(host.take().shown, [errorNotice('NOT_IN_ROOM', 'lobby')]);
   });
 
   test('a join answered after the client parted again does not make it a member', () => {
@@ -167,13 +168,17 @@ describe('ChatSession', () => {
     const { host, session } = chatting();
     session.coordinatorOp({ type: 'answer', connectionId: 7, text: '-- rooms: lobby (1)\n' });
     session.coordinatorOp({ type: 'history', connectionId: 7, room: 'lobby', events: [] });
-    session.coordinatorOp({ type: 'reply', connectionId: 7, text: '[pm] <bob> hi\n' });
+    session.coordinatorOp({
+      type: 'reply',
+      connectionId: 7,
+      notice: { kind: 'private', from: 'bob', to: 'alice', text: 'hi', echo: false },
+    });
     assert.deepEqual(
       host.shown.map(({ event, answer }) => [event.kind, answer]),
       [
         ['server-text', true],
         ['history', true],
-        ['server-text', false],
+        ['private', false],
       ],
     );
   });
@@ -181,7 +186,7 @@ describe('ChatSession', () => {
   test('/quit leaves through the coordinator once, and the connection ends only when it says left', () => {
     const { host, session } = chatting();
     session.command({ kind: 'quit', reason: '  see you  ' });
-    session.close(chatError('IDLE_TIMEOUT', 60), 'timed out');
+    session.close(errorNotice('IDLE_TIMEOUT', 60), 'timed out');
     assert.deepEqual(host.take().ops, [{ type: 'leave', connectionId: 7, reason: 'see you' }]);
     assert.equal(session.phase, 'leaving');
     assert.ok(host.localRooms.has('lobby'), 'still a member until left');
@@ -195,9 +200,9 @@ describe('ChatSession', () => {
   test('a client still choosing a nick is closed at once, without the coordinator', () => {
     const host = new RecordingHost();
     const session = new ChatSession(host);
-    session.close(chatError('HANDSHAKE_TIMEOUT', 10), 'timed out');
+    session.close(errorNotice('HANDSHAKE_TIMEOUT', 10), 'timed out');
     assert.deepEqual(host.ops, []);
-    assert.deepEqual(host.ended, [chatError('HANDSHAKE_TIMEOUT', 10)]);
+    assert.deepEqual(host.ended, [errorNotice('HANDSHAKE_TIMEOUT', 10)]);
     assert.equal(session.phase, 'closed');
   });
 
@@ -206,7 +211,7 @@ describe('ChatSession', () => {
     kicked.session.coordinatorOp({ type: 'kicked', connectionId: 7, by: 'op', reason: 'spam' });
     assert.deepEqual(kicked.host.take().ops, [{ type: 'leave', connectionId: 7, reason: 'kicked by op: spam' }]);
     kicked.session.coordinatorOp({ type: 'left', connectionId: 7 });
-    assert.deepEqual(kicked.host.ended, [chatError('KICKED', 'op', 'spam')]);
+    assert.deepEqual(kicked.host.ended, [errorNotice('KICKED', 'op', 'spam')]);
 
     const { host, session } = chatting();
     session.drop('slow consumer');

@@ -5,6 +5,7 @@ import { defaultConfig, type ServerConfig } from '../src/config.ts';
 import { unpackRoomEvent } from '../src/packed-room-event.ts';
 import { renderHistory, renderLine } from '../src/protocol/room-event-lines.ts';
 import type { CoordinatorOp } from '../src/thread-messages.ts';
+import { renderChatEvent } from '../workers/connection/dialects/line-dialect.ts';
 import { Coordinator } from '../workers/coordinator/coordinator.ts';
 
 /** The worker ops the Coordinator itself handles (its thread may intercept others). */
@@ -58,7 +59,7 @@ class Harness {
 // Room events are checked as the line protocol's worker renders them: the exact bytes clients get.
 const deliveries = (ops: readonly CoordinatorOp[]) =>
   ops.flatMap((op) => (op.type === 'deliver' ? [renderLine(unpackRoomEvent(op.event))] : []));
-const replies = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'reply').map((op) => op.text);
+const replies = (ops: readonly CoordinatorOp[]) => ops.flatMap((op) => (op.type === 'reply' ? [renderChatEvent(op.notice)] : []));
 const answers = (ops: readonly CoordinatorOp[]) =>
   ops.flatMap((op) =>
     op.type === 'answer' ? [op.text] : op.type === 'history' ? [renderHistory(op.room, op.events.map(unpackRoomEvent))] : [],
@@ -74,7 +75,7 @@ describe('Coordinator', () => {
     h.op(1, { type: 'join', connectionId: 11, room: 'two' });
     const [refusal] = h.take(1);
     assert.equal(refusal?.type, 'join-refused');
-    assert.match(refusal.type === 'join-refused' ? refusal.errorLine : '', /^!! ROOM_LIMIT /);
+    assert.match(refusal.type === 'join-refused' ? renderChatEvent(refusal.error) : '', /^!! ROOM_LIMIT /);
     h.op(1, { type: 'join', connectionId: 11, room: 'one' });
     assert.equal(h.take(1)[0]?.type, 'joined');
     // Everyone leaves the lobby: it is forgotten, yet a newcomer can always get in.
@@ -271,8 +272,11 @@ describe('Coordinator', () => {
     h.hello(1, 10, 'alice');
     h.hello(2, 20, 'Bob');
     h.op(1, { type: 'private', connectionId: 10, toNick: 'bob', text: 'psst' });
-    assert.deepEqual(h.take(2), [{ type: 'reply', connectionId: 20, text: '[pm] <alice> psst\n' }]);
-    assert.deepEqual(h.take(1), [{ type: 'reply', connectionId: 10, text: '[pm -> Bob] <alice> psst\n' }]);
+    const psst = { kind: 'private', from: 'alice', to: 'Bob', text: 'psst' } as const;
+    assert.deepEqual(h.take(2), [{ type: 'reply', connectionId: 20, notice: { ...psst, echo: false } }]);
+    assert.deepEqual(h.take(1), [{ type: 'reply', connectionId: 10, notice: { ...psst, echo: true } }]);
+    assert.deepEqual(replies([{ type: 'reply', connectionId: 20, notice: { ...psst, echo: false } }]), ['[pm] <alice> psst\n']);
+    assert.deepEqual(replies([{ type: 'reply', connectionId: 10, notice: { ...psst, echo: true } }]), ['[pm -> Bob] <alice> psst\n']);
     h.op(1, { type: 'private', connectionId: 10, toNick: 'nobody', text: 'hello?' });
     const [error] = replies(h.take(1));
     assert.match(error!, /^!! NO_SUCH_NICK .*nobody/);
@@ -342,7 +346,7 @@ describe('Coordinator', () => {
     h.op(1, { type: 'oper', connectionId: 10, password: 'sesame' });
     assert.deepEqual(h.take(1), [
       { type: 'oper-granted', connectionId: 10 },
-      { type: 'reply', connectionId: 10, text: '-- You are now an operator.\n' },
+      { type: 'reply', connectionId: 10, notice: { kind: 'info', text: 'You are now an operator.' } },
     ]);
     h.op(1, { type: 'kick', connectionId: 10, nick: 'guesser', reason: 'oops' });
     assert.match(replies(h.take(1))[0]!, /^!! KICK_SELF /);
@@ -357,7 +361,7 @@ describe('Coordinator', () => {
     for (const room of ['a', 'b', 'c']) h.op(1, { type: 'join', connectionId: 10, room });
     const refusals = h.take(1).filter((op) => op.type === 'join-refused');
     assert.equal(refusals.length, 1);
-    assert.match(refusals[0]!.type === 'join-refused' ? refusals[0].errorLine : '', /^!! ROOM_CREATION_LIMIT .*"c"/);
+    assert.match(refusals[0]!.type === 'join-refused' ? renderChatEvent(refusals[0].error) : '', /^!! ROOM_CREATION_LIMIT .*"c"/);
     h.op(1, { type: 'join', connectionId: 11, room: 'c' });
     assert.equal(h.take(1)[0]?.type, 'joined', "another client's budget is its own");
     h.nowMs += 30_000;

@@ -5,10 +5,10 @@ import { describe, test } from 'node:test';
 import type { ServerStats } from '../src/control-api.ts';
 import { defaultConfig } from '../src/config.ts';
 import { commandHelp } from '../src/protocol/command-parser.ts';
-import { errorLine } from '../src/protocol/errors.ts';
+import { errorLine, errorNotice } from '../src/protocol/errors.ts';
 import { helloLine, infoLine, partedLine } from '../src/protocol/server-lines.ts';
 import type { WorkerOp } from '../src/thread-messages.ts';
-import { type ChatEvent, chatError } from '../workers/connection/chat-event.ts';
+import type { ChatEvent } from '../workers/connection/chat-event.ts';
 import { ChatSession, type ChatSessionHost } from '../workers/connection/chat-session.ts';
 import { greeting, LineDialect, type LineDialectHost, renderChatEvent } from '../workers/connection/dialects/line-dialect.ts';
 
@@ -141,7 +141,7 @@ describe('LineDialect', () => {
     assert.equal(renderChatEvent({ kind: 'welcome', nick: 'bob', room: 'lobby' }), helloLine('bob', 'lobby'));
     assert.equal(renderChatEvent({ kind: 'parted', room: 'dev', current: undefined }), partedLine('dev', undefined));
     assert.equal(renderChatEvent({ kind: 'info', text: 'Bye.' }), '-- Bye.\n');
-    assert.equal(renderChatEvent(chatError('KICKED', 'op', 'spam')), errorLine('KICKED', 'op', 'spam'));
+    assert.equal(renderChatEvent(errorNotice('KICKED', 'op', 'spam')), errorLine('KICKED', 'op', 'spam'));
     assert.equal(renderChatEvent({ kind: 'server-text', text: '[pm] <bob> hi\n' }), '[pm] <bob> hi\n');
     assert.equal(
       renderChatEvent({

@@ -1,5 +1,6 @@
 // The catalogue of every error a client can see. Clients and tests match the code; people read the
 // sentence. A code never changes meaning once published.
+import type { Notice } from '../thread-messages.ts';
 import { sanitizeText } from './text.ts';
 const sentences = {
   NICK_INVALID: (nick: string) => `"${nick}" is not a valid nickname: use 1-24 letters, digits, _ or -, starting with a letter or _.`,
@@ -46,8 +47,22 @@ export type ErrorArgs<C extends ErrorCode> = Parameters<(typeof sentences)[C]>;
 const maxQuotedLength = 64;
 const quote = (arg: string | number) => (typeof arg === 'string' ? sanitizeText(arg.slice(0, maxQuotedLength)) : arg);
 
+/** An error as data, for a dialect to render (the line dialect with errorLine). */
+export function errorNotice<C extends ErrorCode>(code: C, ...args: ErrorArgs<C>): Notice & { kind: 'error' } {
+  return { kind: 'error', code, args };
+}
+
 /** One protocol error line, newline included: `!! CODE sentence`. */
 export function errorLine<C extends ErrorCode>(code: C, ...args: ErrorArgs<C>): string {
+  return renderError(code, args);
+}
+
+/** An error notice as its protocol line (see errorLine). */
+export function errorNoticeLine({ code, args }: Notice & { kind: 'error' }): string {
+  return renderError(code, args);
+}
+
+function renderError(code: ErrorCode, args: readonly (string | number)[]): string {
   const sentence = (sentences[code] as (...a: (string | number)[]) => string)(...args.map(quote));
   return `!! ${code} ${sentence}\n`;
 }

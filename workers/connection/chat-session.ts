@@ -17,7 +17,8 @@ import type { Command } from '../../src/protocol/command-parser.ts';
 import { defaultRoom, isValidNick, maxNickLength, nickKey } from '../../src/protocol/names.ts';
 import { sanitizeText, shortenReason } from '../../src/protocol/text.ts';
 import type { CoordinatorOp, WorkerOp } from '../../src/thread-messages.ts';
-import { type ChatEvent, chatError } from './chat-event.ts';
+import type { ChatEvent } from './chat-event.ts';
+import { errorNotice } from '../../src/protocol/errors.ts';
 
 export type ChatPhase = 'naming' | 'claiming' | 'chatting' | 'leaving' | 'closed';
 
@@ -102,7 +103,7 @@ export class ChatSession {
     if (this.#phase !== 'naming') return;
     if (untilFree) this.#untilFree = { baseNick: nick, attempt: 1 };
     else if (!isValidNick(nick)) {
-      this.#host.show(chatError('NICK_INVALID', nick));
+      this.#host.show(errorNotice('NICK_INVALID', nick));
       return this.#host.show({ kind: 'ask-nick' });
     }
     this.#claim(nick);
@@ -176,9 +177,9 @@ export class ChatSession {
       case 'join-refused':
         this.#rooms = this.#rooms.filter((room) => room !== op.room);
         if (this.#currentRoom === op.room) this.#currentRoom = this.#rooms.at(-1);
-        return host.show({ kind: 'server-text', text: op.errorLine });
+        return host.show(op.error);
       case 'reply':
-        return host.show({ kind: 'server-text', text: op.text });
+        return host.show(op.notice);
       case 'oper-granted':
         this.#isOperator = true;
         return;
@@ -187,7 +188,7 @@ export class ChatSession {
       case 'history':
         return host.show({ kind: 'history', room: op.room, events: op.events.map(unpackRoomEvent) }, true);
       case 'kicked':
-        return this.close(chatError('KICKED', op.by, op.reason), `kicked by ${op.by}: ${op.reason}`);
+        return this.close(errorNotice('KICKED', op.by, op.reason), `kicked by ${op.by}: ${op.reason}`);
     }
   }
 
@@ -225,7 +226,7 @@ export class ChatSession {
       case 'me': {
         const room = this.#currentRoom;
         if (command.text.trim() === '') return;
-        if (room === undefined) return host.show(chatError('NO_CURRENT_ROOM'));
+        if (room === undefined) return host.show(errorNotice('NO_CURRENT_ROOM'));
         return host.send({ type: 'say', connectionId, room, kind: command.kind, text: sanitizeText(command.text) });
       }
       case 'nick':
@@ -233,28 +234,28 @@ export class ChatSession {
         return host.send({ type: 'rename', connectionId, nick: command.nick });
       case 'join':
         if (this.#rooms.includes(command.room)) return this.#switchTo(command.room);
-        if (this.#rooms.length >= config.maxRoomsPerClient) return host.show(chatError('TOO_MANY_ROOMS', config.maxRoomsPerClient));
+        if (this.#rooms.length >= config.maxRoomsPerClient) return host.show(errorNotice('TOO_MANY_ROOMS', config.maxRoomsPerClient));
         this.#rooms.push(command.room);
         this.#currentRoom = command.room;
         return host.send({ type: 'join', connectionId, room: command.room });
       case 'part': {
         const room = command.room ?? this.#currentRoom;
-        if (room === undefined) return host.show(chatError('NO_CURRENT_ROOM'));
-        if (!this.#rooms.includes(room)) return host.show(chatError('NOT_IN_ROOM', room));
+        if (room === undefined) return host.show(errorNotice('NO_CURRENT_ROOM'));
+        if (!this.#rooms.includes(room)) return host.show(errorNotice('NOT_IN_ROOM', room));
         // Still a local member until the coordinator's `parted`: see there.
         this.#rooms = this.#rooms.filter((held) => held !== room);
         if (this.#currentRoom === room) this.#currentRoom = this.#rooms.at(-1);
         return host.send({ type: 'part', connectionId, room });
       }
       case 'switch':
-        if (!this.#rooms.includes(command.room)) return host.show(chatError('NOT_IN_ROOM', command.room));
+        if (!this.#rooms.includes(command.room)) return host.show(errorNotice('NOT_IN_ROOM', command.room));
         return this.#switchTo(command.room);
       case 'rooms':
         host.chargeCommand(listRoomsCost);
         return host.send({ type: 'list-rooms', connectionId });
       case 'who': {
         const room = command.room ?? this.#currentRoom;
-        if (room === undefined) return host.show(chatError('NO_CURRENT_ROOM'));
+        if (room === undefined) return host.show(errorNotice('NO_CURRENT_ROOM'));
         host.chargeCommand(listMembersCost);
         return host.send({ type: 'list-members', connectionId, room });
       }
@@ -262,7 +263,7 @@ export class ChatSession {
         return host.send({ type: 'private', connectionId, toNick: command.nick, text: sanitizeText(command.text) });
       case 'history': {
         const room = this.#currentRoom;
-        if (room === undefined) return host.show(chatError('NO_CURRENT_ROOM'));
+        if (room === undefined) return host.show(errorNotice('NO_CURRENT_ROOM'));
         const count = Math.min(command.count ?? historyDefault, config.historySize);
         host.chargeCommand(historyCost(count));
         return host.send({ type: 'history', connectionId, room, count });
@@ -275,7 +276,7 @@ export class ChatSession {
       case 'kick':
         return host.send({ type: 'kick', connectionId, nick: command.nick, reason: shortenReason(command.reason ?? 'no reason given') });
       case 'stats':
-        if (!this.#isOperator) return host.show(chatError(config.operatorPassword === undefined ? 'OPER_DISABLED' : 'NOT_OPERATOR'));
+        if (!this.#isOperator) return host.show(errorNotice(config.operatorPassword === undefined ? 'OPER_DISABLED' : 'NOT_OPERATOR'));
         host.serverStats().then(
           (stats) => host.show({ kind: 'stats', stats }),
           () => host.show({ kind: 'info', text: 'stats are unavailable right now' }),
@@ -305,6 +306,6 @@ export class ChatSession {
 /** Why a nick was refused: taken outright, or too like one that is (see nickKey). */
 function nickRefusal(nick: string, heldBy: string | undefined): ChatEvent {
   return heldBy === undefined || heldBy.toLowerCase() === nick.toLowerCase() || nickKey(heldBy) !== nickKey(nick)
-    ? chatError('NICK_TAKEN', nick)
-    : chatError('NICK_LOOKALIKE', nick, heldBy);
+    ? errorNotice('NICK_TAKEN', nick)
+    : errorNotice('NICK_LOOKALIKE', nick, heldBy);
 }

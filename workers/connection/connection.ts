@@ -15,7 +15,8 @@ import type { Logger } from '../../src/log.ts';
 import { FloodGuard } from '../../src/protocol/flood-guard.ts';
 import type { WorkerOp } from '../../src/thread-messages.ts';
 import type { BacklogWatch } from './backlog-watch.ts';
-import { type ChatEvent, chatError } from './chat-event.ts';
+import type { ChatEvent } from './chat-event.ts';
+import { errorNotice } from '../../src/protocol/errors.ts';
 import { ChatSession, type ChatSessionHost, type ConnectionOp } from './chat-session.ts';
 import { ClientOutput, type FallenBehind, type OutputCounters } from './client-output.ts';
 import type { ConnectionEventLog } from './connection-event-log.ts';
@@ -106,14 +107,14 @@ export class Connection implements ChatSessionHost {
     socket.on('error', () => {});
     socket.on('close', () => this.#closed());
     this.#handshakeTimer = setTimeout(
-      () => this.#guarded(() => this.#timedOut(chatError('HANDSHAKE_TIMEOUT', handshakeTimeoutMs / 1000))),
+      () => this.#guarded(() => this.#timedOut(errorNotice('HANDSHAKE_TIMEOUT', handshakeTimeoutMs / 1000))),
       handshakeTimeoutMs,
     );
     if (idleTimeoutMs > 0) {
       // Idle means the client sent nothing: socket.setTimeout would also count our own writes, and a
       // silent client in a busy room would never time out.
       this.#idleTimer = setTimeout(
-        () => this.#guarded(() => this.#timedOut(chatError('IDLE_TIMEOUT', idleTimeoutMs / 1000))),
+        () => this.#guarded(() => this.#timedOut(errorNotice('IDLE_TIMEOUT', idleTimeoutMs / 1000))),
         idleTimeoutMs,
       );
     }
@@ -190,7 +191,7 @@ export class Connection implements ChatSessionHost {
         return true;
       case 'drop-and-warn':
         counters.linesDroppedForFlooding++;
-        this.show(chatError('FLOODING'));
+        this.show(errorNotice('FLOODING'));
         return false;
       case 'drop':
         counters.linesDroppedForFlooding++;
@@ -198,7 +199,7 @@ export class Connection implements ChatSessionHost {
       case 'disconnect':
         counters.floodDisconnects++;
         this.#context.events.dropped(this, this.#session.nick || undefined, 'flooding');
-        this.close(chatError('FLOOD_DISCONNECT'), 'flooding');
+        this.close(errorNotice('FLOOD_DISCONNECT'), 'flooding');
         return false;
     }
   }
@@ -222,7 +223,7 @@ export class Connection implements ChatSessionHost {
       );
       this.#context.counters.internalErrors++;
       try {
-        this.close(chatError('INTERNAL_ERROR'), 'server error');
+        this.close(errorNotice('INTERNAL_ERROR'), 'server error');
       } catch {
         this.output.socket.destroy();
       }
@@ -239,7 +240,7 @@ export class Connection implements ChatSessionHost {
     this.#session.drop(reason);
     // The client is not reading, so what is queued would never go: drop it and try the reason line,
     // which waits behind the unsent backlog and so rarely arrives.
-    this.output.end(this.#dialect.encode(chatError('SLOW_CONSUMER')), closeGraceMs, true);
+    this.output.end(this.#dialect.encode(errorNotice('SLOW_CONSUMER')), closeGraceMs, true);
   }
 
   #timedOut(last: ChatEvent): void {

@@ -19,11 +19,11 @@ import type { ServerConfig } from '../../src/config.ts';
 import type { CoordinatorFlowStats, CoordinatorStats } from '../../src/control-api.ts';
 import type { Logger } from '../../src/log.ts';
 import type { ThreadLoad } from '../../src/thread-load.ts';
-import { errorLine } from '../../src/protocol/errors.ts';
+import { errorNotice } from '../../src/protocol/errors.ts';
 import { defaultRoom, nickKey } from '../../src/protocol/names.ts';
 import { TokenBucket } from '../../src/protocol/token-bucket.ts';
-import { infoLine, privateEchoLine, privateLine } from '../../src/protocol/server-lines.ts';
-import type { CoordinatorOp, PackedRoomEvent, RoomEventKind, WorkerOp } from '../../src/thread-messages.ts';
+import { infoLine } from '../../src/protocol/server-lines.ts';
+import type { CoordinatorOp, Notice, PackedRoomEvent, RoomEventKind, WorkerOp } from '../../src/thread-messages.ts';
 import { HistoryRing } from './history-ring.ts';
 import { operatorAttemptLimits, PasswordAttemptLimiter } from './password-attempt-limiter.ts';
 
@@ -163,7 +163,7 @@ export class Coordinator {
     if (room === undefined) {
       const refusal = this.#roomCreationRefusal(member, roomName);
       if (refusal !== undefined) {
-        this.#send(member.workerId, { type: 'join-refused', connectionId: member.connectionId, room: roomName, errorLine: refusal });
+        this.#send(member.workerId, { type: 'join-refused', connectionId: member.connectionId, room: roomName, error: refusal });
         return;
       }
       room = this.#createRoom(roomName);
@@ -178,12 +178,12 @@ export class Coordinator {
     this.#broadcast(room, 'join', member.nick, '');
   }
 
-  /** Why `member` may not create `roomName` now (an error line), or undefined if it may. The lobby always may. */
-  #roomCreationRefusal(member: Member, roomName: string): string | undefined {
+  /** Why `member` may not create `roomName` now, or undefined if it may. The lobby always may. */
+  #roomCreationRefusal(member: Member, roomName: string): Notice | undefined {
     if (roomName === defaultRoom) return undefined;
-    if (this.#rooms.size >= this.#config.maxRooms) return errorLine('ROOM_LIMIT', roomName);
+    if (this.#rooms.size >= this.#config.maxRooms) return errorNotice('ROOM_LIMIT', roomName);
     if (!member.roomCreations.tryTake(1, this.#clock())) {
-      return errorLine('ROOM_CREATION_LIMIT', roomName, this.#config.roomCreationsPerMinute);
+      return errorNotice('ROOM_CREATION_LIMIT', roomName, this.#config.roomCreationsPerMinute);
     }
     return undefined;
   }
@@ -224,27 +224,28 @@ export class Coordinator {
   #private(sender: Member, toNick: string, text: string): void {
     const recipient = this.#membersByNick.get(nickKey(toNick));
     if (recipient === undefined) {
-      this.#reply(sender.workerId, sender.connectionId, errorLine('NO_SUCH_NICK', toNick));
+      this.#reply(sender.workerId, sender.connectionId, errorNotice('NO_SUCH_NICK', toNick));
       return;
     }
-    this.#reply(recipient.workerId, recipient.connectionId, privateLine(sender.nick, text));
-    this.#reply(sender.workerId, sender.connectionId, privateEchoLine(recipient.nick, sender.nick, text));
+    const message = { kind: 'private', from: sender.nick, to: recipient.nick, text } as const;
+    this.#reply(recipient.workerId, recipient.connectionId, { ...message, echo: false });
+    this.#reply(sender.workerId, sender.connectionId, { ...message, echo: true });
   }
 
   /** Operators may kick anyone but themselves and other operators; the target's worker closes the connection. */
   #kick(operator: Member, nick: string, reason: string): void {
-    const refuse = (line: string) => this.#reply(operator.workerId, operator.connectionId, line);
-    if (!operator.isOperator) return refuse(errorLine(this.#config.operatorPassword === undefined ? 'OPER_DISABLED' : 'NOT_OPERATOR'));
+    const refuse = (notice: Notice) => this.#reply(operator.workerId, operator.connectionId, notice);
+    if (!operator.isOperator) return refuse(errorNotice(this.#config.operatorPassword === undefined ? 'OPER_DISABLED' : 'NOT_OPERATOR'));
     const target = this.#membersByNick.get(nickKey(nick));
-    if (target === undefined) return refuse(errorLine('NO_SUCH_NICK', nick));
-    if (target === operator) return refuse(errorLine('KICK_SELF'));
-    if (target.isOperator) return refuse(errorLine('KICK_OPERATOR', target.nick));
+    if (target === undefined) return refuse(errorNotice('NO_SUCH_NICK', nick));
+    if (target === operator) return refuse(errorNotice('KICK_SELF'));
+    if (target.isOperator) return refuse(errorNotice('KICK_OPERATOR', target.nick));
     this.#log.warn(
       { operator: operator.nick, operatorAddress: operator.address, target: target.nick, targetAddress: target.address, reason },
       'kick',
     );
     this.#send(target.workerId, { type: 'kicked', connectionId: target.connectionId, by: operator.nick, reason });
-    this.#reply(operator.workerId, operator.connectionId, infoLine(`${target.nick} was kicked: ${reason}`));
+    this.#reply(operator.workerId, operator.connectionId, { kind: 'info', text: `${target.nick} was kicked: ${reason}` });
   }
 
   /**
@@ -253,27 +254,27 @@ export class Coordinator {
    */
   #oper(member: Member, password: string): void {
     const { operatorPassword } = this.#config;
-    const answer = (line: string) => this.#reply(member.workerId, member.connectionId, line);
-    if (operatorPassword === undefined) return answer(errorLine('OPER_DISABLED'));
+    const answer = (notice: Notice) => this.#reply(member.workerId, member.connectionId, notice);
+    if (operatorPassword === undefined) return answer(errorNotice('OPER_DISABLED'));
     const attempt = { nick: member.nick, address: member.address, connectionId: member.connectionId };
-    if (member.isOperator) return answer(infoLine('You are already an operator.'));
+    if (member.isOperator) return answer({ kind: 'info', text: 'You are already an operator.' });
     const keys = [`connection ${member.connectionId}`, `address ${member.address}`];
     const now = this.#clock();
     const retryAfterMs = this.#operatorAttempts.retryAfterMs(keys, now);
     if (retryAfterMs > 0) {
       this.#log.warn({ ...attempt, retryAfterMs }, 'operator login refused unchecked: locked out');
-      return answer(errorLine('OPER_LOCKED', Math.ceil(retryAfterMs / 1000)));
+      return answer(errorNotice('OPER_LOCKED', Math.ceil(retryAfterMs / 1000)));
     }
     if (!samePassword(password, operatorPassword)) {
       this.#operatorAttempts.failed(keys, now);
       this.#log.warn(attempt, 'operator login failed: wrong password');
-      return answer(errorLine('OPER_FAILED'));
+      return answer(errorNotice('OPER_FAILED'));
     }
     this.#operatorAttempts.succeeded(keys);
     member.isOperator = true;
     this.#log.info(attempt, 'operator login');
     this.#send(member.workerId, { type: 'oper-granted', connectionId: member.connectionId });
-    answer(infoLine('You are now an operator.'));
+    answer({ kind: 'info', text: 'You are now an operator.' });
   }
 
   /** A line in a room the sender is in, under the nick the sender holds now. */
@@ -320,8 +321,8 @@ export class Coordinator {
     if (room.members.size === 0) this.#rooms.delete(room.name);
   }
 
-  #reply(workerId: number, connectionId: number, text: string): void {
-    this.#send(workerId, { type: 'reply', connectionId, text });
+  #reply(workerId: number, connectionId: number, notice: Notice): void {
+    this.#send(workerId, { type: 'reply', connectionId, notice });
   }
 
   /** The answer to what this connection asked for: the worker charges its bytes to the asker. */

@@ -6,13 +6,21 @@
 // every line with "NICK : ". It cannot answer a question, so its nick is taken until free (NICK_2, ...).
 import { isUtf8 } from 'node:buffer';
 import { commandHelp, parseCommand } from '../../../src/protocol/command-parser.ts';
-import { errorLine } from '../../../src/protocol/errors.ts';
+import { errorNotice, errorNoticeLine } from '../../../src/protocol/errors.ts';
 import { LineFramer, type LineSink } from '../../../src/protocol/line-framer.ts';
 import { isValidNick, maxNickLength } from '../../../src/protocol/names.ts';
 import { renderHistory, renderLines } from '../../../src/protocol/room-event-lines.ts';
-import { currentRoomLine, helloLine, infoLine, partedLine, renamedLine } from '../../../src/protocol/server-lines.ts';
+import {
+  currentRoomLine,
+  helloLine,
+  infoLine,
+  partedLine,
+  privateEchoLine,
+  privateLine,
+  renamedLine,
+} from '../../../src/protocol/server-lines.ts';
 import { statsLines } from '../../../src/protocol/stats-lines.ts';
-import { type ChatEvent, chatError } from '../chat-event.ts';
+import type { ChatEvent } from '../chat-event.ts';
 import type { ChatSession } from '../chat-session.ts';
 import type { RoomEventEncoder } from '../room-line-run.ts';
 
@@ -75,12 +83,12 @@ export class LineDialect implements LineSink {
 
   line(bytes: Buffer): void {
     if (!this.#host.admit(bytes.length)) return;
-    if (!isUtf8(bytes)) this.#host.show(chatError('BAD_ENCODING'));
+    if (!isUtf8(bytes)) this.#host.show(errorNotice('BAD_ENCODING'));
     else this.#handleLine(bytes.toString('utf8'));
   }
 
   overflow(): void {
-    this.#host.show(chatError('LINE_TOO_LONG', this.#framer.maxLineBytes));
+    this.#host.show(errorNotice('LINE_TOO_LONG', this.#framer.maxLineBytes));
   }
 
   /** The session's claim is settled: the lines that waited for it are handled, in order. */
@@ -107,7 +115,7 @@ export class LineDialect implements LineSink {
       }
       case 'claiming':
         if (this.#linesWhileClaiming.length < maxLinesWhileClaiming) this.#linesWhileClaiming.push(rawLine);
-        else this.#host.show(chatError('TOO_EARLY'));
+        else this.#host.show(errorNotice('TOO_EARLY'));
         return;
       case 'chatting': {
         const prefix = this.#seedPrefix;
@@ -146,7 +154,9 @@ export function renderChatEvent(event: ChatEvent): string {
     case 'info':
       return infoLine(event.text);
     case 'error':
-      return (errorLine as (code: string, ...args: readonly (string | number)[]) => string)(event.code, ...event.args);
+      return errorNoticeLine(event);
+    case 'private':
+      return event.echo ? privateEchoLine(event.to, event.from, event.text) : privateLine(event.from, event.text);
     case 'stats':
       return statsLines(event.stats);
     case 'server-text':
