@@ -86,6 +86,15 @@ export type Notice =
   | { kind: 'info'; text: string }
   | { kind: 'private'; from: string; to: string; text: string; echo: boolean };
 
+/**
+ * The answer to /rooms or /who, as data: rooms by name with their member counts, or a room's nicks
+ * (none: nobody is in it), sorted; `more` counts what was left out past the listing's limit. The
+ * coordinator keeps each until what it shows changes, so a storm of listings costs no rebuilding.
+ */
+export type Listing =
+  | { kind: 'rooms'; rooms: readonly (readonly [name: string, members: number])[]; more: number }
+  | { kind: 'members'; room: string; nicks: readonly string[]; more: number };
+
 /** What the coordinator tells a connection worker. */
 export type CoordinatorOp =
   | { type: 'deliver'; event: PackedRoomEvent }
@@ -101,7 +110,7 @@ export type CoordinatorOp =
   | { type: 'oper-granted'; connectionId: number }
   | { type: 'reply'; connectionId: number; notice: Notice }
   /** The answer to a listing this connection asked for: its bytes are charged to the asker's flood budget. */
-  | { type: 'answer'; connectionId: number; text: string }
+  | { type: 'answer'; connectionId: number; listing: Listing }
   /** The answer to /history: the room's last events, oldest first; charged to the asker like an answer. */
   | { type: 'history'; connectionId: number; room: string; events: PackedRoomEvent[] }
   /** The answer to `leave`: everything the coordinator had for this connection was sent before it. */

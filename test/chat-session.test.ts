@@ -166,7 +166,7 @@ describe('ChatSession', () => {
 
   test('answers to listings are shown as answers (charged to the client); replies are not', () => {
     const { host, session } = chatting();
-    session.coordinatorOp({ type: 'answer', connectionId: 7, text: '-- rooms: lobby (1)\n' });
+    session.coordinatorOp({ type: 'answer', connectionId: 7, listing: { kind: 'rooms', rooms: [['lobby', 1]], more: 0 } });
     session.coordinatorOp({ type: 'history', connectionId: 7, room: 'lobby', events: [] });
     session.coordinatorOp({
       type: 'reply',
@@ -176,7 +176,7 @@ describe('ChatSession', () => {
     assert.deepEqual(
       host.shown.map(({ event, answer }) => [event.kind, answer]),
       [
-        ['server-text', true],
+        ['rooms', true],
         ['history', true],
         ['private', false],
       ],

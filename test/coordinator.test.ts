@@ -62,7 +62,11 @@ const deliveries = (ops: readonly CoordinatorOp[]) =>
 const replies = (ops: readonly CoordinatorOp[]) => ops.flatMap((op) => (op.type === 'reply' ? [renderChatEvent(op.notice)] : []));
 const answers = (ops: readonly CoordinatorOp[]) =>
   ops.flatMap((op) =>
-    op.type === 'answer' ? [op.text] : op.type === 'history' ? [renderHistory(op.room, op.events.map(unpackRoomEvent))] : [],
+    op.type === 'answer'
+      ? [renderChatEvent(op.listing)]
+      : op.type === 'history'
+        ? [renderHistory(op.room, op.events.map(unpackRoomEvent))]
+        : [],
   );
 
 describe('Coordinator', () => {

@@ -142,7 +142,13 @@ describe('LineDialect', () => {
     assert.equal(renderChatEvent({ kind: 'parted', room: 'dev', current: undefined }), partedLine('dev', undefined));
     assert.equal(renderChatEvent({ kind: 'info', text: 'Bye.' }), '-- Bye.\n');
     assert.equal(renderChatEvent(errorNotice('KICKED', 'op', 'spam')), errorLine('KICKED', 'op', 'spam'));
-    assert.equal(renderChatEvent({ kind: 'server-text', text: '[pm] <bob> hi\n' }), '[pm] <bob> hi\n');
+    assert.equal(renderChatEvent({ kind: 'server-text', text: '!! X y\n' }), '!! X y\n');
+    assert.equal(renderChatEvent({ kind: 'private', from: 'bob', to: 'al', text: 'hi', echo: false }), '[pm] <bob> hi\n');
+    assert.equal(renderChatEvent({ kind: 'private', from: 'bob', to: 'al', text: 'hi', echo: true }), '[pm -> al] <bob> hi\n');
+    assert.equal(renderChatEvent({ kind: 'rooms', rooms: [], more: 0 }), '-- no rooms\n');
+    assert.equal(renderChatEvent({ kind: 'rooms', rooms: [['dev', 1]], more: 3 }), '-- rooms: dev (1), and 3 more\n');
+    assert.equal(renderChatEvent({ kind: 'members', room: 'dev', nicks: [], more: 0 }), '-- nobody is in dev\n');
+    assert.equal(renderChatEvent({ kind: 'members', room: 'dev', nicks: ['al', 'bo'], more: 5 }), '-- dev (7): al, bo, and 5 more\n');
     assert.equal(
       renderChatEvent({
         kind: 'history',

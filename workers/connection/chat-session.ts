@@ -184,7 +184,7 @@ export class ChatSession {
         this.#isOperator = true;
         return;
       case 'answer':
-        return host.show({ kind: 'server-text', text: op.text }, true);
+        return host.show(op.listing, true);
       case 'history':
         return host.show({ kind: 'history', room: op.room, events: op.events.map(unpackRoomEvent) }, true);
       case 'kicked':

@@ -142,14 +142,14 @@ const control: ConnectionWorkerControl = {
       ...counters,
     };
   },
-  async shutdown(noticeLine) {
+  async shutdown(notice) {
     inputGate.shut();
     for (const connection of connections.values()) connection.stopReading();
     const everyWorkerDrained = new Promise<void>((resolve) => (drained = resolve));
     coordinator.send({ type: 'drain' });
     await everyWorkerDrained;
     const everyoneGone = new Promise<void>((resolve) => (allClosed = resolve));
-    for (const connection of connections.values()) connection.close({ kind: 'server-text', text: noticeLine }, 'server shutting down');
+    for (const connection of connections.values()) connection.close(notice, 'server shutting down');
     if (connections.size > 0) await everyoneGone;
     flushLogger(log);
   },

@@ -22,8 +22,7 @@ import type { ThreadLoad } from '../../src/thread-load.ts';
 import { errorNotice } from '../../src/protocol/errors.ts';
 import { defaultRoom, nickKey } from '../../src/protocol/names.ts';
 import { TokenBucket } from '../../src/protocol/token-bucket.ts';
-import { infoLine } from '../../src/protocol/server-lines.ts';
-import type { CoordinatorOp, Notice, PackedRoomEvent, RoomEventKind, WorkerOp } from '../../src/thread-messages.ts';
+import type { CoordinatorOp, Listing, Notice, PackedRoomEvent, RoomEventKind, WorkerOp } from '../../src/thread-messages.ts';
 import { HistoryRing } from './history-ring.ts';
 import { operatorAttemptLimits, PasswordAttemptLimiter } from './password-attempt-limiter.ts';
 
@@ -47,7 +46,7 @@ interface Room {
   /** Kept packed, as they are sent: replaying history costs no conversion. */
   history: HistoryRing<PackedRoomEvent>;
   /** The cached /who answer; cleared when someone joins, leaves or is renamed here. */
-  memberList: string | undefined;
+  memberList: Listing | undefined;
 }
 
 export type SendToWorker = (workerId: number, op: CoordinatorOp) => void;
@@ -70,7 +69,7 @@ export class Coordinator {
   // Listings are answered from caches, cleared when what they show changes (a join, a leave, a rename),
   // never per room line: a storm of /rooms and /who costs a lookup each, not a rebuild and a sort.
   /** The cached /rooms answer; cleared when any room's membership changes (it shows member counts). */
-  #roomList: string | undefined;
+  #roomList: Listing | undefined;
 
   constructor(config: ServerConfig, send: SendToWorker, log: Logger, clock: () => number = Date.now) {
     this.#config = config;
@@ -326,8 +325,8 @@ export class Coordinator {
   }
 
   /** The answer to what this connection asked for: the worker charges its bytes to the asker. */
-  #answer(workerId: number, connectionId: number, text: string): void {
-    this.#send(workerId, { type: 'answer', connectionId, text });
+  #answer(workerId: number, connectionId: number, listing: Listing): void {
+    this.#send(workerId, { type: 'answer', connectionId, listing });
   }
 
   #membershipChanged(room: Room): void {
@@ -335,22 +334,21 @@ export class Coordinator {
     room.memberList = undefined;
   }
 
-  #roomListAnswer(): string {
+  #roomListAnswer(): Listing {
     if (this.#roomList !== undefined) return this.#roomList;
     const rooms = [...this.#rooms.values()].sort((a, b) => a.name.localeCompare(b.name));
-    const listed = rooms.slice(0, maxListedRooms).map((room) => `${room.name} (${room.members.size})`);
-    const more = rooms.length > maxListedRooms ? `, and ${rooms.length - maxListedRooms} more` : '';
-    this.#roomList = infoLine(rooms.length === 0 ? 'no rooms' : `rooms: ${listed.join(', ')}${more}`);
+    const listed = rooms.slice(0, maxListedRooms).map((room) => [room.name, room.members.size] as const);
+    this.#roomList = { kind: 'rooms', rooms: listed, more: rooms.length - listed.length };
     return this.#roomList;
   }
 
-  #memberListAnswer(roomName: string): string {
+  #memberListAnswer(roomName: string): Listing {
     const room = this.#rooms.get(roomName);
-    if (room === undefined) return infoLine(`nobody is in ${roomName}`);
+    if (room === undefined) return { kind: 'members', room: roomName, nicks: [], more: 0 };
     if (room.memberList !== undefined) return room.memberList;
     const nicks = [...room.members.values()].map((member) => member.nick).sort();
-    const more = nicks.length > maxListedMembers ? `, and ${nicks.length - maxListedMembers} more` : '';
-    room.memberList = infoLine(`${roomName} (${nicks.length}): ${nicks.slice(0, maxListedMembers).join(', ')}${more}`);
+    const listed = nicks.slice(0, maxListedMembers);
+    room.memberList = { kind: 'members', room: roomName, nicks: listed, more: nicks.length - listed.length };
     return room.memberList;
   }
 

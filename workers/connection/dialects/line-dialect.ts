@@ -14,6 +14,7 @@ import {
   currentRoomLine,
   helloLine,
   infoLine,
+  listingLine,
   partedLine,
   privateEchoLine,
   privateLine,
@@ -159,6 +160,9 @@ export function renderChatEvent(event: ChatEvent): string {
       return event.echo ? privateEchoLine(event.to, event.from, event.text) : privateLine(event.from, event.text);
     case 'stats':
       return statsLines(event.stats);
+    case 'rooms':
+    case 'members':
+      return listingLine(event);
     case 'server-text':
       return event.text;
   }
