@@ -56,7 +56,7 @@ export type RoomEventKind = 'say' | 'me' | 'join' | 'part' | 'quit' | 'rename';
 
 /**
  * Something that happened in a room, as data: each wire protocol's dialect renders it its own way, once
- * per run of events on each worker. One flat shape for every kind, so it is cheap to copy across threads.
+ * per run of events on each worker. One flat shape for every kind; across threads it travels packed.
  * `seq` is the room's sequence number (the room's first event is 1; a room emptied and made again starts
  * over), `timeMs` the coordinator's wall clock when it was sequenced, `nick` who did it. `text` by kind:
  * the message of a say or me, the reason of a quit ('' for none), the new nick of a rename, '' otherwise.
