@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { MessagePort } from 'node:worker_threads';
 import type { ThreadLoad } from './thread-load.ts';
+import type { Notice } from './thread-messages.ts';
 
 /** A connection worker's backpressure: how long it stopped reading its sockets, and how far behind it got. */
 export interface WorkerFlowStats {
@@ -41,9 +42,9 @@ export interface ConnectionWorkerControl {
   stats(): ConnectionWorkerStats;
   /**
    * Graceful shutdown: stop reading input, wait until the coordinator has delivered everything every
-   * worker accepted, then tell each client `noticeLine`, flush and close.
+   * worker accepted, then tell each client `notice`, flush and close.
    */
-  shutdown(noticeLine: string): Promise<void>;
+  shutdown(notice: Notice): Promise<void>;
   /** Test hook: throws an uncaught exception on the worker's thread; refused unless config.testHooks. */
   crash(): void;
 }

@@ -13,7 +13,7 @@
 // under lowWater, so a paused sender always resumes once the receiver has caught up. Acks (and the
 // overload signal) are not counted themselves, so acknowledging never needs acknowledging.
 import { historyCost, listMembersCost, listRoomsCost } from './protocol/command-cost.ts';
-import type { CoordinatorOp, WorkerOp } from './thread-messages.ts';
+import type { CoordinatorOp, Listing, PackedRoomEvent, WorkerOp } from './thread-messages.ts';
 
 /** How many handled units a receiver gathers before it acknowledges them (at most lowWater of a window). */
 export const ackEveryUnits = 256;
@@ -51,10 +51,39 @@ export function workerOpWeight(op: WorkerOp): number {
   }
 }
 
-/** What a coordinator's op weighs: 1, and 1 more per KiB of a listing's answer. */
+/** What a coordinator's op weighs: 1, and 1 more per KiB of a listing's answer (or of the history it replays). */
 export function coordinatorOpWeight(op: CoordinatorOp): number {
-  return op.type === 'answer' ? 1 + (op.text.length >> 10) : 1;
+  switch (op.type) {
+    case 'answer':
+      return 1 + (listingTextLength(op.listing) >> 10);
+    case 'history':
+      return 1 + (historyTextLength(op.events) >> 10);
+    default:
+      return 1;
+  }
 }
+
+/** About how long a listing is as text: each name and its punctuation (and a room's member count). */
+function listingTextLength(listing: Listing): number {
+  let length = 0;
+  if (listing.kind === 'rooms') for (const [name] of listing.rooms) length += name.length + listedRoomOverhead;
+  else for (const nick of listing.nicks) length += nick.length + listedNickOverhead;
+  return length;
+}
+
+/** `, lobby (1234)` and `, alice`: what a listing adds to each name. */
+const listedRoomOverhead = 9;
+const listedNickOverhead = 2;
+
+/** About how long replayed events are as text: their words and, for each, the time and room around them. */
+function historyTextLength(events: readonly PackedRoomEvent[]): number {
+  let length = 0;
+  for (const [room, , , nick, text] of events) length += historyLineOverhead + room.length + nick.length + text.length;
+  return length;
+}
+
+/** `-- 2026-12-01 10:42:07Z [] <> \n`: what a replayed line adds to its room, nick and text. */
+const historyLineOverhead = 32;
 
 export class FlowWindow {
   readonly #highWater: number;

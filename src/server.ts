@@ -9,7 +9,7 @@ import type { ServerConfig } from './config.ts';
 import type { ServerStats } from './control-api.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { MetricsHttpServer } from './metrics/metrics-http-server.ts';
-import { errorLine } from './protocol/errors.ts';
+import { errorNotice } from './protocol/errors.ts';
 
 export interface RunningServer {
   readonly address: AddressInfo;
@@ -48,7 +48,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     }
   } catch (error) {
     for (const listener of listeners) listener.close();
-    await supervisor.stop(errorLine('SHUTTING_DOWN'));
+    await supervisor.stop(errorNotice('SHUTTING_DOWN'));
     throw error;
   }
   return {
@@ -59,7 +59,7 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     async close() {
       for (const listener of listeners) listener.close();
       await metrics?.close();
-      await supervisor.stop(errorLine('SHUTTING_DOWN'));
+      await supervisor.stop(errorNotice('SHUTTING_DOWN'));
     },
     crashWorkerForTest: (index) => supervisor.crashWorkerForTest(index),
   };

@@ -14,6 +14,7 @@
 import type { Socket } from 'node:net';
 import type { MessagePort } from 'node:worker_threads';
 import type { ServerConfig } from './config.ts';
+import type { ErrorCode } from './protocol/errors.ts';
 
 export type AcceptorToConnectionWorker = { type: 'adopt-socket'; connectionId: number; socket: Socket; tls: boolean };
 
@@ -51,21 +52,67 @@ export type WorkerOp =
   /** Flow control: the worker has handled `units` more of the coordinator's ops (not counted itself). */
   | { type: 'ack'; units: number };
 
+export type RoomEventKind = 'say' | 'me' | 'join' | 'part' | 'quit' | 'rename';
+
+/**
+ * Something that happened in a room, as data: each wire protocol's dialect renders it its own way, once
+ * per run of events on each worker. One flat shape for every kind; across threads it travels packed.
+ * `seq` is the room's sequence number (the room's first event is 1; a room emptied and made again starts
+ * over), `timeMs` the coordinator's wall clock when it was sequenced, `nick` who did it. `text` by kind:
+ * the message of a say or me, the reason of a quit ('' for none), the new nick of a rename, '' otherwise.
+ */
+export interface RoomEvent {
+  room: string;
+  seq: number;
+  kind: RoomEventKind;
+  nick: string;
+  text: string;
+  timeMs: number;
+}
+
+/**
+ * A RoomEvent as it crosses threads (packed-room-event.ts): a tuple, whose structured clone is about half
+ * an object's, since no property names are written or read. Room events are the hot path's messages.
+ */
+export type PackedRoomEvent = [room: string, seq: number, kind: RoomEventKind, nick: string, text: string, timeMs: number];
+
+/**
+ * What the coordinator tells one client, as data: its dialect renders it. An error is a catalogue code
+ * and the arguments of its sentence (errors.ts: errorNotice); a private message names both ends, and
+ * `echo` marks the copy its sender gets.
+ */
+export type Notice =
+  | { kind: 'error'; code: ErrorCode; args: readonly (string | number)[] }
+  | { kind: 'info'; text: string }
+  | { kind: 'private'; from: string; to: string; text: string; echo: boolean };
+
+/**
+ * The answer to /rooms or /who, as data: rooms by name with their member counts, or a room's nicks
+ * (none: nobody is in it), sorted; `more` counts what was left out past the listing's limit. The
+ * coordinator keeps each until what it shows changes, so a storm of listings costs no rebuilding.
+ */
+export type Listing =
+  | { kind: 'rooms'; rooms: readonly (readonly [name: string, members: number])[]; more: number }
+  | { kind: 'members'; room: string; nicks: readonly string[]; more: number };
+
 /** What the coordinator tells a connection worker. */
 export type CoordinatorOp =
-  | { type: 'deliver'; room: string; line: string }
-  | { type: 'joined'; connectionId: number; room: string; history: string[] }
+  | { type: 'deliver'; event: PackedRoomEvent }
+  /** `history`: the room's last events (--history-on-join), oldest first, to replay before its live ones. */
+  | { type: 'joined'; connectionId: number; room: string; history: PackedRoomEvent[] }
   /** The room did not exist and may not be created now (--max-rooms, --room-creations-per-minute). */
-  | { type: 'join-refused'; connectionId: number; room: string; errorLine: string }
+  | { type: 'join-refused'; connectionId: number; room: string; error: Notice }
   /** `heldBy`: when refused, the nick that holds it or one that looks like it. */
   | { type: 'hello-result'; connectionId: number; nick: string; accepted: boolean; heldBy: string | undefined }
   | { type: 'rename-result'; connectionId: number; nick: string; accepted: boolean; heldBy: string | undefined }
   /** The answer to `part`: every line of the room sequenced before the part was sent before it. */
   | { type: 'parted'; connectionId: number; room: string }
   | { type: 'oper-granted'; connectionId: number }
-  | { type: 'reply'; connectionId: number; text: string }
+  | { type: 'reply'; connectionId: number; notice: Notice }
   /** The answer to a listing this connection asked for: its bytes are charged to the asker's flood budget. */
-  | { type: 'answer'; connectionId: number; text: string }
+  | { type: 'answer'; connectionId: number; listing: Listing }
+  /** The answer to /history: the room's last events, oldest first; charged to the asker like an answer. */
+  | { type: 'history'; connectionId: number; room: string; events: PackedRoomEvent[] }
   /** The answer to `leave`: everything the coordinator had for this connection was sent before it. */
   | { type: 'left'; connectionId: number }
   | { type: 'kicked'; connectionId: number; by: string; reason: string }

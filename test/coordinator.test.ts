@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { pino } from 'pino';
 import { defaultConfig, type ServerConfig } from '../src/config.ts';
+import { unpackRoomEvent } from '../src/packed-room-event.ts';
+import { renderHistory, renderLine } from '../src/protocol/room-event-lines.ts';
 import type { CoordinatorOp } from '../src/thread-messages.ts';
+import { renderChatEvent } from '../workers/connection/dialects/line-dialect.ts';
 import { Coordinator } from '../workers/coordinator/coordinator.ts';
 
 /** The worker ops the Coordinator itself handles (its thread may intercept others). */
@@ -53,9 +56,18 @@ class Harness {
   }
 }
 
-const deliveries = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'deliver').map((op) => op.line);
-const replies = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'reply').map((op) => op.text);
-const answers = (ops: readonly CoordinatorOp[]) => ops.filter((op) => op.type === 'answer').map((op) => op.text);
+// Room events are checked as the line protocol's worker renders them: the exact bytes clients get.
+const deliveries = (ops: readonly CoordinatorOp[]) =>
+  ops.flatMap((op) => (op.type === 'deliver' ? [renderLine(unpackRoomEvent(op.event))] : []));
+const replies = (ops: readonly CoordinatorOp[]) => ops.flatMap((op) => (op.type === 'reply' ? [renderChatEvent(op.notice)] : []));
+const answers = (ops: readonly CoordinatorOp[]) =>
+  ops.flatMap((op) =>
+    op.type === 'answer'
+      ? [renderChatEvent(op.listing)]
+      : op.type === 'history'
+        ? [renderHistory(op.room, op.events.map(unpackRoomEvent))]
+        : [],
+  );
 
 describe('Coordinator', () => {
   test('past --max-rooms a new room is refused, existing rooms and the lobby are not', () => {
@@ -67,7 +79,7 @@ describe('Coordinator', () => {
     h.op(1, { type: 'join', connectionId: 11, room: 'two' });
     const [refusal] = h.take(1);
     assert.equal(refusal?.type, 'join-refused');
-    assert.match(refusal.type === 'join-refused' ? refusal.errorLine : '', /^!! ROOM_LIMIT /);
+    assert.match(refusal.type === 'join-refused' ? renderChatEvent(refusal.error) : '', /^!! ROOM_LIMIT /);
     h.op(1, { type: 'join', connectionId: 11, room: 'one' });
     assert.equal(h.take(1)[0]?.type, 'joined');
     // Everyone leaves the lobby: it is forgotten, yet a newcomer can always get in.
@@ -79,14 +91,28 @@ describe('Coordinator', () => {
     assert.equal(h.coordinator.stats().rooms, 3, 'one, three, and the lobby even past the limit');
   });
 
-  test('hello: accepted, then joined (lobby, no history), then the join notice', () => {
+  test('hello: accepted, then joined (lobby, no history), then the join notice as data', () => {
     const h = new Harness();
     h.op(1, { type: 'hello', connectionId: 10, nick: 'alice', room: 'lobby', address: '127.0.0.1' });
     assert.deepEqual(h.take(1), [
       { type: 'hello-result', connectionId: 10, nick: 'alice', accepted: true, heldBy: undefined },
       { type: 'joined', connectionId: 10, room: 'lobby', history: [] },
-      { type: 'deliver', room: 'lobby', line: '[lobby] -- alice joined\n' },
+      { type: 'deliver', event: ['lobby', 1, 'join', 'alice', '', h.nowMs] },
     ]);
+  });
+
+  test('room events carry the room sequence number, one sequence per room', () => {
+    const h = new Harness();
+    h.hello(1, 10, 'alice');
+    h.op(1, { type: 'join', connectionId: 10, room: 'dev' });
+    h.say(10, 'dev', 'one');
+    h.say(10, 'lobby', 'two');
+    h.op(1, { type: 'rename', connectionId: 10, nick: 'alicia' });
+    const events = h.take(1).flatMap((op) => (op.type === 'deliver' ? [unpackRoomEvent(op.event)] : []));
+    assert.deepEqual(
+      events.map(({ room, seq, kind, nick, text }) => `${room} ${seq} ${kind} ${nick} ${text}`),
+      ['dev 1 join alice ', 'dev 2 say alice one', 'lobby 2 say alice two', 'lobby 3 rename alice alicia', 'dev 3 rename alice alicia'],
+    );
   });
 
   test('nicks are unique server-wide regardless of case', () => {
@@ -109,15 +135,15 @@ describe('Coordinator', () => {
     h.hello(1, 11, 'bob');
     h.takeAll();
     h.op(1, { type: 'join', connectionId: 11, room: 'dev' });
-    assert.deepEqual(h.take(1), [
-      {
-        type: 'joined',
-        connectionId: 11,
-        room: 'dev',
-        history: ['-- 2026-12-01 10:42:08Z [dev] <alice> two\n', '-- 2026-12-01 10:42:09Z [dev] <alice> three\n'],
-      },
-      { type: 'deliver', room: 'dev', line: '[dev] -- bob joined\n' },
-    ]);
+    const [joined, ...rest] = h.take(1);
+    assert.ok(joined?.type === 'joined' && joined.connectionId === 11 && joined.room === 'dev');
+    assert.equal(
+      renderHistory('dev', joined.history.map(unpackRoomEvent)),
+      '-- the last 2 messages of dev (earlier, times in UTC):\n' +
+        '-- 2026-12-01 10:42:08Z [dev] <alice> two\n-- 2026-12-01 10:42:09Z [dev] <alice> three\n',
+    );
+    assert.deepEqual(deliveries(rest), ['[dev] -- bob joined\n']);
+    assert.equal(rest.length, 1);
   });
 
   test('joining a room twice changes nothing', () => {
@@ -250,8 +276,11 @@ describe('Coordinator', () => {
     h.hello(1, 10, 'alice');
     h.hello(2, 20, 'Bob');
     h.op(1, { type: 'private', connectionId: 10, toNick: 'bob', text: 'psst' });
-    assert.deepEqual(h.take(2), [{ type: 'reply', connectionId: 20, text: '[pm] <alice> psst\n' }]);
-    assert.deepEqual(h.take(1), [{ type: 'reply', connectionId: 10, text: '[pm -> Bob] <alice> psst\n' }]);
+    const psst = { kind: 'private', from: 'alice', to: 'Bob', text: 'psst' } as const;
+    assert.deepEqual(h.take(2), [{ type: 'reply', connectionId: 20, notice: { ...psst, echo: false } }]);
+    assert.deepEqual(h.take(1), [{ type: 'reply', connectionId: 10, notice: { ...psst, echo: true } }]);
+    assert.deepEqual(replies([{ type: 'reply', connectionId: 20, notice: { ...psst, echo: false } }]), ['[pm] <alice> psst\n']);
+    assert.deepEqual(replies([{ type: 'reply', connectionId: 10, notice: { ...psst, echo: true } }]), ['[pm -> Bob] <alice> psst\n']);
     h.op(1, { type: 'private', connectionId: 10, toNick: 'nobody', text: 'hello?' });
     const [error] = replies(h.take(1));
     assert.match(error!, /^!! NO_SUCH_NICK .*nobody/);
@@ -321,7 +350,7 @@ describe('Coordinator', () => {
     h.op(1, { type: 'oper', connectionId: 10, password: 'sesame' });
     assert.deepEqual(h.take(1), [
       { type: 'oper-granted', connectionId: 10 },
-      { type: 'reply', connectionId: 10, text: '-- You are now an operator.\n' },
+      { type: 'reply', connectionId: 10, notice: { kind: 'info', text: 'You are now an operator.' } },
     ]);
     h.op(1, { type: 'kick', connectionId: 10, nick: 'guesser', reason: 'oops' });
     assert.match(replies(h.take(1))[0]!, /^!! KICK_SELF /);
@@ -336,7 +365,7 @@ describe('Coordinator', () => {
     for (const room of ['a', 'b', 'c']) h.op(1, { type: 'join', connectionId: 10, room });
     const refusals = h.take(1).filter((op) => op.type === 'join-refused');
     assert.equal(refusals.length, 1);
-    assert.match(refusals[0]!.type === 'join-refused' ? refusals[0].errorLine : '', /^!! ROOM_CREATION_LIMIT .*"c"/);
+    assert.match(refusals[0]!.type === 'join-refused' ? renderChatEvent(refusals[0].error) : '', /^!! ROOM_CREATION_LIMIT .*"c"/);
     h.op(1, { type: 'join', connectionId: 11, room: 'c' });
     assert.equal(h.take(1)[0]?.type, 'joined', "another client's budget is its own");
     h.nowMs += 30_000;

@@ -12,6 +12,7 @@ import {
   workerToCoordinatorWindow,
 } from '../src/flow-window.ts';
 import { historyCost, listRoomsCost } from '../src/protocol/command-cost.ts';
+import type { PackedRoomEvent } from '../src/thread-messages.ts';
 
 describe('FlowWindow', () => {
   test('over past the high water mark, back under at the low one, once each way', () => {
@@ -76,11 +77,20 @@ describe('Acknowledger', () => {
 });
 
 describe('weights', () => {
-  test('a listing weighs its flood cost; an answer one unit and one per KiB', () => {
+  test('a listing weighs its flood cost; an answer (or replayed history) one unit and one per KiB', () => {
     assert.equal(workerOpWeight({ type: 'say', connectionId: 1, room: 'lobby', kind: 'say', text: 'x' }), 1);
     assert.equal(workerOpWeight({ type: 'list-rooms', connectionId: 1 }), listRoomsCost);
     assert.equal(workerOpWeight({ type: 'history', connectionId: 1, room: 'lobby', count: 100 }), historyCost(100));
-    assert.equal(coordinatorOpWeight({ type: 'deliver', room: 'lobby', line: 'x'.repeat(4000) }), 1);
-    assert.equal(coordinatorOpWeight({ type: 'answer', connectionId: 1, text: 'x'.repeat(5000) }), 5);
+    const event = (text: string): PackedRoomEvent => ['lobby', 1, 'say', 'alice', text, 0];
+    assert.equal(coordinatorOpWeight({ type: 'deliver', event: event('x'.repeat(4000)) }), 1);
+    // 200 nicks of 24 characters and their commas: 5,200 characters, 5 whole KiB.
+    const nicks = Array.from({ length: 200 }, (_, i) => `n${String(i).padStart(23, '0')}`);
+    assert.equal(
+      coordinatorOpWeight({ type: 'answer', connectionId: 1, listing: { kind: 'members', room: 'lobby', nicks, more: 0 } }),
+      1 + 5,
+    );
+    // 100 replayed lines of 5 + 5 + 50 characters, with their times about 9,200: 8 whole KiB.
+    const events = Array.from({ length: 100 }, () => event('x'.repeat(50)));
+    assert.equal(coordinatorOpWeight({ type: 'history', connectionId: 1, room: 'lobby', events }), 1 + 8);
   });
 });

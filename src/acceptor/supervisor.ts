@@ -28,6 +28,7 @@ import type {
   ConnectionWorkerData,
   ConnectionWorkerToAcceptor,
   CoordinatorData,
+  Notice,
   SupervisorToCoordinator,
 } from '../thread-messages.ts';
 import { ConnectRateLimiter } from './connect-rate-limiter.ts';
@@ -208,7 +209,7 @@ export class Supervisor {
   }
 
   /** Graceful shutdown of every thread; see ConnectionWorkerControl.shutdown. A worker that dies meanwhile is skipped. */
-  async stop(noticeLine: string): Promise<void> {
+  async stop(notice: Notice): Promise<void> {
     this.#stopping = true;
     this.#stopLoadGauge.abort();
     for (const timer of this.#restartTimers) clearTimeout(timer);
@@ -216,7 +217,7 @@ export class Supervisor {
     // A starting worker holds no connection, but the coordinator's drain barrier would wait for it: end it.
     await Promise.all(this.#slots.filter((slot) => slot.state === 'starting').map((slot) => slot.worker.terminate()));
     const ready = this.#slots.filter((slot) => slot.state === 'ready');
-    await Promise.all(ready.map((slot) => Promise.race([slot.control.shutdown(noticeLine), slot.exited])));
+    await Promise.all(ready.map((slot) => Promise.race([slot.control.shutdown(notice), slot.exited])));
     await Promise.all([...this.#slots.map((slot) => slot.worker.terminate()), this.#coordinator.terminate()]);
   }
 

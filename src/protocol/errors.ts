@@ -1,5 +1,6 @@
 // The catalogue of every error a client can see. Clients and tests match the code; people read the
 // sentence. A code never changes meaning once published.
+import type { Notice } from '../thread-messages.ts';
 import { maxNickLength, maxRoomNameLength, reservedRoomNames } from './names.ts';
 import { sanitizeText } from './text.ts';
 
@@ -59,7 +60,21 @@ export function errorSentence<C extends ErrorCode>(code: C, ...args: ErrorArgs<C
   return (sentences[code] as (...a: (string | number)[]) => string)(...args.map(quote));
 }
 
+/** An error as data, for a dialect to render (the line dialect with errorLine). */
+export function errorNotice<C extends ErrorCode>(code: C, ...args: ErrorArgs<C>): Notice & { kind: 'error' } {
+  return { kind: 'error', code, args };
+}
+
 /** One protocol error line, newline included: `!! CODE sentence`. */
 export function errorLine<C extends ErrorCode>(code: C, ...args: ErrorArgs<C>): string {
-  return `!! ${code} ${errorSentence(code, ...args)}\n`;
+  return renderError(code, args);
+}
+
+/** An error notice as its protocol line (see errorLine). */
+export function errorNoticeLine({ code, args }: Notice & { kind: 'error' }): string {
+  return renderError(code, args);
+}
+
+function renderError(code: ErrorCode, args: readonly (string | number)[]): string {
+  return `!! ${code} ${errorSentence(code, ...(args as ErrorArgs<typeof code>))}\n`;
 }

@@ -1,6 +1,8 @@
 // Every line the server writes to a client, in one place, so clients (the terminal client, the load
 // tool, tests) can rely on one shape. Each returns the whole line with its LF: a room line is turned into
 // bytes once and the same bytes go to every member.
+import type { Listing } from '../thread-messages.ts';
+
 export const chatLine = (room: string, nick: string, text: string) => `[${room}] <${nick}> ${text}\n`;
 export const actionLine = (room: string, nick: string, text: string) => `[${room}] * ${nick} ${text}\n`;
 export const noticeLine = (room: string, text: string) => `[${room}] -- ${text}\n`;
@@ -50,3 +52,15 @@ export const historyLine = (sentAtMs: number, line: string) =>
   `-- ${new Date(sentAtMs).toISOString().slice(0, 19).replace('T', ' ')}Z ${line}`;
 /** Captures the UTC date and time (`2026-12-01`, `10:42:07`) and the original line. */
 export const historyPattern = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)Z (.*)$/s;
+
+/** The answer to /rooms or /who: `-- rooms: dev (1), lobby (2)`, `-- lobby (2): alice, bob`. */
+export function listingLine(listing: Listing): string {
+  const more = listing.more > 0 ? `, and ${listing.more} more` : '';
+  if (listing.kind === 'rooms') {
+    if (listing.rooms.length === 0) return infoLine('no rooms');
+    return infoLine(`rooms: ${listing.rooms.map(([name, members]) => `${name} (${members})`).join(', ')}${more}`);
+  }
+  const { room, nicks } = listing;
+  if (nicks.length === 0) return infoLine(`nobody is in ${room}`);
+  return infoLine(`${room} (${nicks.length + listing.more}): ${nicks.join(', ')}${more}`);
+}

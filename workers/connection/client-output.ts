@@ -99,17 +99,17 @@ export class ClientOutput implements Flushable, BacklogWatched {
   }
 
   /**
-   * Writes what is queued (or drops it, for a client that is not reading) and a last line, then closes;
+   * Writes what is queued (or drops it, for a client that is not reading) and `last`, then closes;
    * a peer that will not read even that is cut off after graceMs. Every close of a client goes here.
    */
-  end(lastLine: string, graceMs: number, dropQueued = false): void {
+  end(last: Buffer, graceMs: number, dropQueued = false): void {
     if (!this.#open) return;
     if (dropQueued) {
       this.#chunks = [];
       this.#chunkBytes = 0;
     }
-    this.#chunks.push(Buffer.from(lastLine));
-    this.#chunkBytes += Buffer.byteLength(lastLine);
+    this.#chunks.push(last);
+    this.#chunkBytes += last.length;
     this.flush();
     this.#open = false;
     this.socket.end();

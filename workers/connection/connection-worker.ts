@@ -1,5 +1,6 @@
 // Connection worker thread: adopts sockets handed over by the acceptor and owns them for life. Room
-// lines from the coordinator are turned into bytes once here and shared by every local member.
+// events from the coordinator are turned into bytes here, once per run for each wire protocol among a
+// room's local members, and shared by every member speaking it (room-line-run.ts).
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
@@ -9,6 +10,7 @@ import { exposeControl, wrapControl, type ConnectionWorkerControl, type Supervis
 import { CreditedPort } from '../../src/credited-port.ts';
 import { Acknowledger, coordinatorOpWeight, FlowWindow, workerOpWeight, workerToCoordinatorWindow } from '../../src/flow-window.ts';
 import { createLogger, flushLogger, LogSampler } from '../../src/log.ts';
+import { unpackRoomEvent } from '../../src/packed-room-event.ts';
 import { startThreadLoadGauge } from '../../src/thread-load.ts';
 import type {
   AcceptorToConnectionWorker,
@@ -22,7 +24,7 @@ import { ConnectionEventLog } from './connection-event-log.ts';
 import { InputGate } from './input-gate.ts';
 import { LocalRooms } from './local-rooms.ts';
 import { RoomLineRun } from './room-line-run.ts';
-import { Session, type SessionContext, zeroSessionCounters } from './session.ts';
+import { Connection, type ConnectionContext, zeroConnectionCounters } from './connection.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
 const { workerId, slot, generation, config, coordinatorPort, controlPort, supervisorPort } = workerData as ConnectionWorkerData;
@@ -31,14 +33,14 @@ const faults = config.testHooks && config.workerFaultsForTest?.slot === slot ? c
 if (faults?.failToStart.includes(generation)) throw new Error(`connection worker ${workerId} failed to start (test hook)`);
 const dieOnFirstSocket = faults?.dieOnFirstSocket.includes(generation) === true;
 const acceptor = parentPort!;
-const sessions = new Map<number, Session>();
-const localRooms = new LocalRooms<Session>();
-const counters = zeroSessionCounters();
+const connections = new Map<number, Connection>();
+const localRooms = new LocalRooms<Connection>();
+const counters = zeroConnectionCounters();
 const log = createLogger(config, `worker-${workerId}`);
 // Pauses can come and go many times a second under a storm: log the first few of each window.
 const pauseLogSampler = new LogSampler(4, 10_000);
 const inputGate = new InputGate(
-  () => [...sessions.values()].map((session) => session.output.socket),
+  () => [...connections.values()].map((connection) => connection.output.socket),
   (paused, reason) => {
     if (!pauseLogSampler.take(performance.now(), (suppressed) => log.warn({ suppressed }, 'more input pauses and resumes not logged'))) {
       return;
@@ -59,7 +61,7 @@ const coordinator = new CreditedPort<WorkerOp>(
 const coordinatorOpsHandled = new Acknowledger();
 const roomLineRun = new RoomLineRun(localRooms);
 const batcher = new WriteBatcher(() => roomLineRun.close());
-const context: SessionContext = {
+const context: ConnectionContext = {
   config,
   log,
   events: new ConnectionEventLog(log),
@@ -69,10 +71,10 @@ const context: SessionContext = {
   batcher,
   backlogWatch: new BacklogWatch(),
   counters,
-  onClosed(session) {
-    sessions.delete(session.connectionId);
-    acceptorPort.send({ type: 'connection-closed', connectionId: session.connectionId });
-    if (sessions.size === 0) allClosed?.();
+  onClosed(connection) {
+    connections.delete(connection.connectionId);
+    acceptorPort.send({ type: 'connection-closed', connectionId: connection.connectionId });
+    if (connections.size === 0) allClosed?.();
   },
 };
 // Read once per worker, so a restarted worker picks up a renewed certificate.
@@ -86,9 +88,9 @@ acceptor.on('message', ({ connectionId, socket, tls }: AcceptorToConnectionWorke
   socket.setNoDelay(true);
   if (config.keepAliveMs > 0) socket.setKeepAlive(true, config.keepAliveMs);
   const stream: Socket = tls ? new TLSSocket(socket, { isServer: true, secureContext: secureContext! }) : socket;
-  const session = new Session(connectionId, stream, context);
-  sessions.set(connectionId, session);
-  session.start();
+  const connection = new Connection(connectionId, stream, context);
+  connections.set(connectionId, connection);
+  connection.start();
   acceptorPort.send({ type: 'socket-adopted', connectionId });
   inputGate.adopt(stream);
 });
@@ -102,7 +104,7 @@ coordinatorPort.on('message', (batch: CoordinatorOp[]) => {
   for (const op of batch) {
     if (op.type === 'deliver') {
       units++;
-      if (roomLineRun.add(op.room, op.line)) batcher.scheduleFlush();
+      if (roomLineRun.add(unpackRoomEvent(op.event))) batcher.scheduleFlush();
       continue;
     }
     if (op.type === 'ack') {
@@ -116,7 +118,7 @@ coordinatorPort.on('message', (batch: CoordinatorOp[]) => {
     units += coordinatorOpWeight(op);
     roomLineRun.close();
     if (op.type === 'drained') drained?.();
-    else sessions.get(op.connectionId)?.handleCoordinatorOp(op);
+    else connections.get(op.connectionId)?.handleCoordinatorOp(op);
   }
   const due = coordinatorOpsHandled.handled(units);
   if (due > 0) coordinator.sendUncounted({ type: 'ack', units: due });
@@ -127,10 +129,10 @@ const threadLoad = startThreadLoadGauge();
 const control: ConnectionWorkerControl = {
   stats() {
     let queuedBytes = 0;
-    for (const session of sessions.values()) queuedBytes += session.output.queuedBytes();
+    for (const connection of connections.values()) queuedBytes += connection.output.queuedBytes();
     return {
       workerId,
-      connections: sessions.size,
+      connections: connections.size,
       rooms: localRooms.roomCount,
       queuedBytes,
       ...inputGate.stats(performance.now()),
@@ -140,15 +142,15 @@ const control: ConnectionWorkerControl = {
       ...counters,
     };
   },
-  async shutdown(noticeLine) {
+  async shutdown(notice) {
     inputGate.shut();
-    for (const session of sessions.values()) session.stopReading();
+    for (const connection of connections.values()) connection.stopReading();
     const everyWorkerDrained = new Promise<void>((resolve) => (drained = resolve));
     coordinator.send({ type: 'drain' });
     await everyWorkerDrained;
     const everyoneGone = new Promise<void>((resolve) => (allClosed = resolve));
-    for (const session of sessions.values()) session.close(noticeLine, 'server shutting down');
-    if (sessions.size > 0) await everyoneGone;
+    for (const connection of connections.values()) connection.close(notice, 'server shutting down');
+    if (connections.size > 0) await everyoneGone;
     flushLogger(log);
   },
   crash() {

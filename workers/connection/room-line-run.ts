@@ -1,53 +1,73 @@
-// Room lines are fanned out in runs: consecutive lines for the same room — across every coordinator
-// batch of an event-loop turn — are joined, turned into one Buffer once, and that same Buffer is
-// queued for every local member. A busy room's turn then costs one encoding and one queue entry per
-// member however many lines and batches it brought, and a member whose turn held only that run gets
-// the shared Buffer written as is, with no copy.
+// Room events are fanned out in runs: consecutive events of the same room — across every coordinator
+// batch of an event-loop turn — are gathered, and when the run closes each wire protocol (dialect)
+// present among the room's local members renders the whole run once, into one Buffer that is queued
+// for every member speaking it. A busy room's turn then costs one encoding per dialect and one queue
+// entry per member however many events and batches it brought, and a member whose turn held only that
+// run gets the shared Buffer written as is, with no copy.
 //
 // A run ends at any other op and at the end of the turn, so each member still gets exactly the
-// coordinator's order (a `joined` between two lines of its room makes it a member for the second only):
+// coordinator's order (a `joined` between two events of its room makes it a member for the second only):
 //
 //   turn: [deliver lobby a][deliver lobby b] | [deliver lobby c][joined dev …][deliver dev d] | flush
-//         └────────────── run: "a b c" ──────────────┘                        └ run: "d" ┘
+//         └────────────── run: a b c ────────────────┘                        └ run: d ┘
+import type { RoomEvent } from '../../src/thread-messages.ts';
 import type { LocalRooms } from './local-rooms.ts';
 
+/** How one wire protocol turns a run of room events into bytes. One shared object per protocol. */
+export interface RoomEventEncoder {
+  encode(events: readonly RoomEvent[]): Buffer;
+}
+
 export interface RunMember {
+  readonly roomEncoder: RoomEventEncoder;
   output: { write(bytes: Buffer, lines: number): void };
 }
 
 export class RoomLineRun<Member extends RunMember> {
   readonly #localRooms: LocalRooms<Member>;
   #room: string | undefined;
-  #text = '';
-  #lines = 0;
+  /** The open run's events; reused from run to run (encoders do not keep it). */
+  readonly #events: RoomEvent[] = [];
 
   constructor(localRooms: LocalRooms<Member>) {
     this.#localRooms = localRooms;
   }
 
-  /** Adds a room line; true when it started a new run (which must be closed before the turn ends). */
-  add(room: string, line: string): boolean {
-    const started = room !== this.#room;
+  /** Adds a room event; true when it started a new run (which must be closed before the turn ends). */
+  add(event: RoomEvent): boolean {
+    const started = event.room !== this.#room;
     if (started) {
       this.close();
-      this.#room = room;
+      this.#room = event.room;
     }
-    this.#text += line;
-    this.#lines++;
+    this.#events.push(event);
     return started;
   }
 
-  /** Hands the open run, if any, to the room's local members. */
+  /** Hands the open run, if any, to the room's local members: encoded once per dialect among them. */
   close(): void {
     const room = this.#room;
     if (room === undefined) return;
     const members = this.#localRooms.membersOf(room);
-    if (members !== undefined) {
-      const bytes = Buffer.from(this.#text);
-      for (const member of members) member.output.write(bytes, this.#lines);
-    }
+    if (members !== undefined) this.#fanOut(members);
     this.#room = undefined;
-    this.#text = '';
-    this.#lines = 0;
+    this.#events.length = 0;
+  }
+
+  #fanOut(members: ReadonlySet<Member>): void {
+    const events = this.#events;
+    const lines = events.length;
+    // Members mostly share one dialect: the Map of encodings is made only when a second one shows up.
+    let encoder: RoomEventEncoder | undefined;
+    let bytes: Buffer | undefined;
+    let byEncoder: Map<RoomEventEncoder, Buffer> | undefined;
+    for (const member of members) {
+      if (member.roomEncoder !== encoder) {
+        if (encoder !== undefined && bytes !== undefined) (byEncoder ??= new Map()).set(encoder, bytes);
+        encoder = member.roomEncoder;
+        bytes = byEncoder?.get(encoder) ?? encoder.encode(events);
+      }
+      member.output.write(bytes!, lines);
+    }
   }
 }

@@ -2,8 +2,8 @@
 // and each room's sequence and history. Pure logic; the thread around it (coordinator-worker.ts) only
 // moves ops in and out, so this can be tested and benchmarked without threads.
 //
-// Ordering: every room line (chat, action, notice) passes through broadcast(), which numbers it and hands
-// it to each interested worker's FIFO port in that order. Workers deliver in arrival order, so all
+// Ordering: every room event (chat, action, join, part, quit, rename) passes through broadcast(), which
+// numbers it and hands it to each interested worker's FIFO port in that order. Workers deliver in arrival order, so all
 // members of a room, on any worker, see one sequence. A joiner's `joined` op (with history) is queued
 // to its worker before the join notice, so it gets every room line from its own notice on; a leaver's
 // `parted` / `left` is queued before its own notice, so it gets every line sequenced before it left.
@@ -11,28 +11,18 @@
 // Identity: workers name connections, never nicks. The sender of every room line and private message is
 // named here, from the nick this coordinator holds for the connection at the moment the line is
 // sequenced, so a rename in flight cannot put a line under a nick that was already given up.
+//
+// Room events travel as data (RoomEvent, packed as a tuple), never as text: each worker renders them once per run for each
+// wire protocol among its members, so nothing here knows how a client shows them.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { ServerConfig } from '../../src/config.ts';
 import type { CoordinatorFlowStats, CoordinatorStats } from '../../src/control-api.ts';
 import type { Logger } from '../../src/log.ts';
 import type { ThreadLoad } from '../../src/thread-load.ts';
-import { errorLine } from '../../src/protocol/errors.ts';
+import { errorNotice } from '../../src/protocol/errors.ts';
 import { defaultRoom, nickKey } from '../../src/protocol/names.ts';
 import { TokenBucket } from '../../src/protocol/token-bucket.ts';
-import {
-  actionLine,
-  chatLine,
-  historyHeaderLine,
-  historyLine,
-  infoLine,
-  joinedNotice,
-  leftNotice,
-  privateEchoLine,
-  privateLine,
-  quitNotice,
-  renamedNotice,
-} from '../../src/protocol/server-lines.ts';
-import type { CoordinatorOp, WorkerOp } from '../../src/thread-messages.ts';
+import type { CoordinatorOp, Listing, Notice, PackedRoomEvent, RoomEventKind, WorkerOp } from '../../src/thread-messages.ts';
 import { HistoryRing } from './history-ring.ts';
 import { operatorAttemptLimits, PasswordAttemptLimiter } from './password-attempt-limiter.ts';
 
@@ -47,22 +37,16 @@ interface Member {
   roomCreations: TokenBucket;
 }
 
-interface HistoryEntry {
-  line: string;
-  sentAtMs: number;
-}
-
 interface Room {
   name: string;
   sequence: number;
   members: Map<number, Member>;
   /** How many members each worker has here: the room's lines go once to each of these workers. */
   membersPerWorker: Map<number, number>;
-  history: HistoryRing<HistoryEntry>;
+  /** Kept packed, as they are sent: replaying history costs no conversion. */
+  history: HistoryRing<PackedRoomEvent>;
   /** The cached /who answer; cleared when someone joins, leaves or is renamed here. */
-  memberList: string | undefined;
-  /** The cached /history answer, good while no line has been added (same sequence) for the same count. */
-  historyAnswer: { sequence: number; count: number; text: string } | undefined;
+  memberList: Listing | undefined;
 }
 
 export type SendToWorker = (workerId: number, op: CoordinatorOp) => void;
@@ -85,7 +69,7 @@ export class Coordinator {
   // Listings are answered from caches, cleared when what they show changes (a join, a leave, a rename),
   // never per room line: a storm of /rooms and /who costs a lookup each, not a rebuild and a sort.
   /** The cached /rooms answer; cleared when any room's membership changes (it shows member counts). */
-  #roomList: string | undefined;
+  #roomList: Listing | undefined;
 
   constructor(config: ServerConfig, send: SendToWorker, log: Logger, clock: () => number = Date.now) {
     this.#config = config;
@@ -113,7 +97,12 @@ export class Coordinator {
       case 'list-members':
         return this.#answer(workerId, op.connectionId, this.#memberListAnswer(op.room));
       case 'history':
-        return this.#answer(workerId, op.connectionId, this.#historyAnswer(op.room, op.count));
+        return this.#send(workerId, {
+          type: 'history',
+          connectionId: op.connectionId,
+          room: op.room,
+          events: this.#history(op.room, op.count),
+        });
       case 'leave':
         // `left` goes first: the leaver gets every room line sequenced before it, but not its own quit notice.
         this.#send(workerId, { type: 'left', connectionId: op.connectionId });
@@ -173,7 +162,7 @@ export class Coordinator {
     if (room === undefined) {
       const refusal = this.#roomCreationRefusal(member, roomName);
       if (refusal !== undefined) {
-        this.#send(member.workerId, { type: 'join-refused', connectionId: member.connectionId, room: roomName, errorLine: refusal });
+        this.#send(member.workerId, { type: 'join-refused', connectionId: member.connectionId, room: roomName, error: refusal });
         return;
       }
       room = this.#createRoom(roomName);
@@ -183,17 +172,17 @@ export class Coordinator {
     this.#membershipChanged(room);
     room.membersPerWorker.set(member.workerId, (room.membersPerWorker.get(member.workerId) ?? 0) + 1);
     member.rooms.add(room);
-    const history = this.#replay(room, this.#config.historyOnJoin);
+    const history = room.history.last(this.#config.historyOnJoin);
     this.#send(member.workerId, { type: 'joined', connectionId: member.connectionId, room: room.name, history });
-    this.#broadcast(room, joinedNotice(room.name, member.nick));
+    this.#broadcast(room, 'join', member.nick, '');
   }
 
-  /** Why `member` may not create `roomName` now (an error line), or undefined if it may. The lobby always may. */
-  #roomCreationRefusal(member: Member, roomName: string): string | undefined {
+  /** Why `member` may not create `roomName` now, or undefined if it may. The lobby always may. */
+  #roomCreationRefusal(member: Member, roomName: string): Notice | undefined {
     if (roomName === defaultRoom) return undefined;
-    if (this.#rooms.size >= this.#config.maxRooms) return errorLine('ROOM_LIMIT', roomName);
+    if (this.#rooms.size >= this.#config.maxRooms) return errorNotice('ROOM_LIMIT', roomName);
     if (!member.roomCreations.tryTake(1, this.#clock())) {
-      return errorLine('ROOM_CREATION_LIMIT', roomName, this.#config.roomCreationsPerMinute);
+      return errorNotice('ROOM_CREATION_LIMIT', roomName, this.#config.roomCreationsPerMinute);
     }
     return undefined;
   }
@@ -204,13 +193,13 @@ export class Coordinator {
     this.#send(member.workerId, { type: 'parted', connectionId: member.connectionId, room: roomName });
     if (room === undefined || !room.members.has(member.connectionId)) return;
     this.#removeFromRoom(member, room);
-    this.#broadcast(room, leftNotice(room.name, member.nick));
+    this.#broadcast(room, 'part', member.nick, '');
   }
 
   #leave(member: Member, reason: string): void {
     for (const room of member.rooms) {
       this.#removeFromRoom(member, room);
-      this.#broadcast(room, quitNotice(room.name, member.nick, reason));
+      this.#broadcast(room, 'quit', member.nick, reason);
     }
     this.#members.delete(member.connectionId);
     this.#membersByNick.delete(nickKey(member.nick));
@@ -227,34 +216,35 @@ export class Coordinator {
     member.nick = nick;
     for (const room of member.rooms) {
       room.memberList = undefined;
-      this.#broadcast(room, renamedNotice(room.name, previous, nick));
+      this.#broadcast(room, 'rename', previous, nick);
     }
   }
 
   #private(sender: Member, toNick: string, text: string): void {
     const recipient = this.#membersByNick.get(nickKey(toNick));
     if (recipient === undefined) {
-      this.#reply(sender.workerId, sender.connectionId, errorLine('NO_SUCH_NICK', toNick));
+      this.#reply(sender.workerId, sender.connectionId, errorNotice('NO_SUCH_NICK', toNick));
       return;
     }
-    this.#reply(recipient.workerId, recipient.connectionId, privateLine(sender.nick, text));
-    this.#reply(sender.workerId, sender.connectionId, privateEchoLine(recipient.nick, sender.nick, text));
+    const message = { kind: 'private', from: sender.nick, to: recipient.nick, text } as const;
+    this.#reply(recipient.workerId, recipient.connectionId, { ...message, echo: false });
+    this.#reply(sender.workerId, sender.connectionId, { ...message, echo: true });
   }
 
   /** Operators may kick anyone but themselves and other operators; the target's worker closes the connection. */
   #kick(operator: Member, nick: string, reason: string): void {
-    const refuse = (line: string) => this.#reply(operator.workerId, operator.connectionId, line);
-    if (!operator.isOperator) return refuse(errorLine(this.#config.operatorPassword === undefined ? 'OPER_DISABLED' : 'NOT_OPERATOR'));
+    const refuse = (notice: Notice) => this.#reply(operator.workerId, operator.connectionId, notice);
+    if (!operator.isOperator) return refuse(errorNotice(this.#config.operatorPassword === undefined ? 'OPER_DISABLED' : 'NOT_OPERATOR'));
     const target = this.#membersByNick.get(nickKey(nick));
-    if (target === undefined) return refuse(errorLine('NO_SUCH_NICK', nick));
-    if (target === operator) return refuse(errorLine('KICK_SELF'));
-    if (target.isOperator) return refuse(errorLine('KICK_OPERATOR', target.nick));
+    if (target === undefined) return refuse(errorNotice('NO_SUCH_NICK', nick));
+    if (target === operator) return refuse(errorNotice('KICK_SELF'));
+    if (target.isOperator) return refuse(errorNotice('KICK_OPERATOR', target.nick));
     this.#log.warn(
       { operator: operator.nick, operatorAddress: operator.address, target: target.nick, targetAddress: target.address, reason },
       'kick',
     );
     this.#send(target.workerId, { type: 'kicked', connectionId: target.connectionId, by: operator.nick, reason });
-    this.#reply(operator.workerId, operator.connectionId, infoLine(`${target.nick} was kicked: ${reason}`));
+    this.#reply(operator.workerId, operator.connectionId, { kind: 'info', text: `${target.nick} was kicked: ${reason}` });
   }
 
   /**
@@ -263,41 +253,43 @@ export class Coordinator {
    */
   #oper(member: Member, password: string): void {
     const { operatorPassword } = this.#config;
-    const answer = (line: string) => this.#reply(member.workerId, member.connectionId, line);
-    if (operatorPassword === undefined) return answer(errorLine('OPER_DISABLED'));
+    const answer = (notice: Notice) => this.#reply(member.workerId, member.connectionId, notice);
+    if (operatorPassword === undefined) return answer(errorNotice('OPER_DISABLED'));
     const attempt = { nick: member.nick, address: member.address, connectionId: member.connectionId };
-    if (member.isOperator) return answer(infoLine('You are already an operator.'));
+    if (member.isOperator) return answer({ kind: 'info', text: 'You are already an operator.' });
     const keys = [`connection ${member.connectionId}`, `address ${member.address}`];
     const now = this.#clock();
     const retryAfterMs = this.#operatorAttempts.retryAfterMs(keys, now);
     if (retryAfterMs > 0) {
       this.#log.warn({ ...attempt, retryAfterMs }, 'operator login refused unchecked: locked out');
-      return answer(errorLine('OPER_LOCKED', Math.ceil(retryAfterMs / 1000)));
+      return answer(errorNotice('OPER_LOCKED', Math.ceil(retryAfterMs / 1000)));
     }
     if (!samePassword(password, operatorPassword)) {
       this.#operatorAttempts.failed(keys, now);
       this.#log.warn(attempt, 'operator login failed: wrong password');
-      return answer(errorLine('OPER_FAILED'));
+      return answer(errorNotice('OPER_FAILED'));
     }
     this.#operatorAttempts.succeeded(keys);
     member.isOperator = true;
     this.#log.info(attempt, 'operator login');
     this.#send(member.workerId, { type: 'oper-granted', connectionId: member.connectionId });
-    answer(infoLine('You are now an operator.'));
+    answer({ kind: 'info', text: 'You are now an operator.' });
   }
 
   /** A line in a room the sender is in, under the nick the sender holds now. */
   #say(member: Member, roomName: string, kind: 'say' | 'me', text: string): void {
     const room = this.#rooms.get(roomName);
     if (room === undefined || !room.members.has(member.connectionId)) return;
-    this.#broadcast(room, kind === 'say' ? chatLine(room.name, member.nick, text) : actionLine(room.name, member.nick, text));
+    this.#broadcast(room, kind, member.nick, text);
   }
 
-  #broadcast(room: Room, line: string): void {
-    room.sequence++;
-    room.history.push({ line, sentAtMs: this.#clock() }, Buffer.byteLength(line));
+  /** Numbers an event of the room, keeps it in the history and sends it once to each worker with members there. */
+  #broadcast(room: Room, kind: RoomEventKind, nick: string, text: string): void {
+    const event: PackedRoomEvent = [room.name, ++room.sequence, kind, nick, text, this.#clock()];
+    // Weighed by the text it holds (nicks are ASCII), so --history-max-bytes bounds the bytes kept.
+    room.history.push(event, Buffer.byteLength(text) + nick.length);
     this.#roomLines++;
-    const deliver: CoordinatorOp = { type: 'deliver', room: room.name, line };
+    const deliver: CoordinatorOp = { type: 'deliver', event };
     for (const workerId of room.membersPerWorker.keys()) {
       this.#send(workerId, deliver);
       this.#forwards++;
@@ -312,7 +304,6 @@ export class Coordinator {
       membersPerWorker: new Map(),
       history: new HistoryRing(this.#config.historySize, this.#config.historyMaxBytes),
       memberList: undefined,
-      historyAnswer: undefined,
     };
     this.#rooms.set(name, room);
     return room;
@@ -329,13 +320,13 @@ export class Coordinator {
     if (room.members.size === 0) this.#rooms.delete(room.name);
   }
 
-  #reply(workerId: number, connectionId: number, text: string): void {
-    this.#send(workerId, { type: 'reply', connectionId, text });
+  #reply(workerId: number, connectionId: number, notice: Notice): void {
+    this.#send(workerId, { type: 'reply', connectionId, notice });
   }
 
   /** The answer to what this connection asked for: the worker charges its bytes to the asker. */
-  #answer(workerId: number, connectionId: number, text: string): void {
-    this.#send(workerId, { type: 'answer', connectionId, text });
+  #answer(workerId: number, connectionId: number, listing: Listing): void {
+    this.#send(workerId, { type: 'answer', connectionId, listing });
   }
 
   #membershipChanged(room: Room): void {
@@ -343,39 +334,27 @@ export class Coordinator {
     room.memberList = undefined;
   }
 
-  #roomListAnswer(): string {
+  #roomListAnswer(): Listing {
     if (this.#roomList !== undefined) return this.#roomList;
     const rooms = [...this.#rooms.values()].sort((a, b) => a.name.localeCompare(b.name));
-    const listed = rooms.slice(0, maxListedRooms).map((room) => `${room.name} (${room.members.size})`);
-    const more = rooms.length > maxListedRooms ? `, and ${rooms.length - maxListedRooms} more` : '';
-    this.#roomList = infoLine(rooms.length === 0 ? 'no rooms' : `rooms: ${listed.join(', ')}${more}`);
+    const listed = rooms.slice(0, maxListedRooms).map((room) => [room.name, room.members.size] as const);
+    this.#roomList = { kind: 'rooms', rooms: listed, more: rooms.length - listed.length };
     return this.#roomList;
   }
 
-  #memberListAnswer(roomName: string): string {
+  #memberListAnswer(roomName: string): Listing {
     const room = this.#rooms.get(roomName);
-    if (room === undefined) return infoLine(`nobody is in ${roomName}`);
+    if (room === undefined) return { kind: 'members', room: roomName, nicks: [], more: 0 };
     if (room.memberList !== undefined) return room.memberList;
     const nicks = [...room.members.values()].map((member) => member.nick).sort();
-    const more = nicks.length > maxListedMembers ? `, and ${nicks.length - maxListedMembers} more` : '';
-    room.memberList = infoLine(`${roomName} (${nicks.length}): ${nicks.slice(0, maxListedMembers).join(', ')}${more}`);
+    const listed = nicks.slice(0, maxListedMembers);
+    room.memberList = { kind: 'members', room: roomName, nicks: listed, more: nicks.length - listed.length };
     return room.memberList;
   }
 
-  #historyAnswer(roomName: string, count: number): string {
-    const room = this.#rooms.get(roomName);
-    if (room === undefined) return historyHeaderLine(roomName, 0);
-    const cached = room.historyAnswer;
-    if (cached !== undefined && cached.sequence === room.sequence && cached.count === count) return cached.text;
-    const lines = this.#replay(room, count);
-    const text = historyHeaderLine(roomName, lines.length) + lines.join('');
-    room.historyAnswer = { sequence: room.sequence, count, text };
-    return text;
-  }
-
-  /** The room's last `count` lines as replayed history: marked, with the time each was sent. */
-  #replay(room: Room, count: number): string[] {
-    return room.history.last(count).map((entry) => historyLine(entry.sentAtMs, entry.line));
+  /** The room's last `count` events, oldest first (none for a room that does not exist). */
+  #history(roomName: string, count: number): PackedRoomEvent[] {
+    return this.#rooms.get(roomName)?.history.last(count) ?? [];
   }
 }
 

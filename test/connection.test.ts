@@ -1,4 +1,4 @@
-// A Session driven without threads: a real socket pair on loopback, and the coordinator's side of its port
+// A Connection driven without threads: a real socket pair on loopback, and the coordinator's side of its port
 // played by the test, so what crosses to the coordinator and what reaches the client can both be read.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -14,7 +14,7 @@ import type { WorkerOp } from '../src/thread-messages.ts';
 import { BacklogWatch } from '../workers/connection/backlog-watch.ts';
 import { ConnectionEventLog } from '../workers/connection/connection-event-log.ts';
 import { LocalRooms } from '../workers/connection/local-rooms.ts';
-import { Session, type SessionContext, zeroSessionCounters } from '../workers/connection/session.ts';
+import { Connection, type ConnectionContext, zeroConnectionCounters } from '../workers/connection/connection.ts';
 import { WriteBatcher } from '../workers/connection/write-batcher.ts';
 import { LineClient } from './helpers/line-client.ts';
 
@@ -32,21 +32,21 @@ test('an op from the coordinator that the session cannot handle costs that conne
   });
   const fromSession: WorkerOp[] = [];
   channel.port2.on('message', (batch: WorkerOp[]) => fromSession.push(...batch));
-  const counters = zeroSessionCounters();
-  const context: SessionContext = {
+  const counters = zeroConnectionCounters();
+  const context: ConnectionContext = {
     config: defaultConfig,
     log: pino({ level: 'silent' }),
     events: new ConnectionEventLog(pino({ level: 'silent' })),
     coordinator: new BatchedPort<WorkerOp>(channel.port1),
     // Never called here: /stats is not sent.
     supervisor: {} as Remote<SupervisorControl>,
-    localRooms: new LocalRooms<Session>(),
+    localRooms: new LocalRooms<Connection>(),
     batcher: new WriteBatcher(),
     backlogWatch: new BacklogWatch(),
     counters,
     onClosed() {},
   };
-  const session = new Session(7, socket, context);
+  const session = new Connection(7, socket, context);
   session.start();
   client.send('tester');
   const nextOp = async (type: WorkerOp['type']) => {
@@ -59,7 +59,7 @@ test('an op from the coordinator that the session cannot handle costs that conne
 
   // A malformed op (no history array) makes the handler throw; it must not escape to the worker's loop.
   const malformed = { type: 'joined', connectionId: 7, room: 'lobby', history: null } as unknown as Parameters<
-    Session['handleCoordinatorOp']
+    Connection['handleCoordinatorOp']
   >[0];
   assert.doesNotThrow(() => session.handleCoordinatorOp(malformed));
   assert.equal(counters.internalErrors, 1);
