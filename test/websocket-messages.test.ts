@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { errorLine } from '../src/protocol/errors.ts';
+import { errorLine, errorNotice } from '../src/protocol/errors.ts';
 import { isValidNick, normalizeRoomName } from '../src/protocol/names.ts';
 import {
   type ClientMessage,
@@ -167,13 +167,15 @@ describe('server messages', () => {
     assert.equal(closeCodeFor('INTERNAL_ERROR'), 1011);
   });
 
-  test('builders encode to the JSON of docs/websocket.md', () => {
-    const event = { seq: 7, time: Date.UTC(2026, 11, 1, 10, 42, 7), from: 'alice', kind: 'say' as const, text: 'hi "you"' };
-    assert.deepEqual(JSON.parse(encodeServerMessage(serverMessage.event('lobby', event))), { type: 'event', room: 'lobby', ...event });
+  test("the chat core's data becomes the JSON of docs/websocket.md", () => {
+    const time = Date.UTC(2026, 11, 1, 10, 42, 7);
+    const event = { room: 'lobby', seq: 7, kind: 'say' as const, nick: 'alice', text: 'hi "you"', timeMs: time };
+    const wire = { seq: 7, time, from: 'alice', kind: 'say', text: 'hi "you"' };
+    assert.deepEqual(JSON.parse(encodeServerMessage(serverMessage.event(event))), { type: 'event', room: 'lobby', ...wire });
     assert.deepEqual(JSON.parse(encodeServerMessage(serverMessage.history('lobby', [event]))), {
       type: 'history',
       room: 'lobby',
-      events: [event],
+      events: [wire],
     });
     assert.deepEqual(serverMessage.welcome('alice', 'lobby', 4096), {
       type: 'welcome',
@@ -183,5 +185,38 @@ describe('server messages', () => {
       maxFrameBytes: maxFrameBytes(4096),
     });
     assert.deepEqual(JSON.parse(encodeServerMessage(serverMessage.parted('go', undefined))), { type: 'parted', room: 'go' });
+    assert.deepEqual(
+      serverMessage.listing({
+        kind: 'rooms',
+        rooms: [
+          ['go', 2],
+          ['lobby', 5],
+        ],
+        more: 0,
+      }),
+      {
+        type: 'rooms',
+        rooms: [
+          { room: 'go', members: 2 },
+          { room: 'lobby', members: 5 },
+        ],
+        more: 0,
+      },
+    );
+    assert.deepEqual(serverMessage.listing({ kind: 'members', room: 'go', nicks: ['alice', 'bob'], more: 1 }), {
+      type: 'members',
+      room: 'go',
+      nicks: ['alice', 'bob'],
+      more: 1,
+    });
+    assert.deepEqual(serverMessage.notice(errorNotice('NO_SUCH_NICK', 'carol'), time), errorMessage('NO_SUCH_NICK', 'carol'));
+    assert.deepEqual(serverMessage.notice({ kind: 'info', text: 'Bye.' }, time), { type: 'info', text: 'Bye.' });
+    assert.deepEqual(serverMessage.notice({ kind: 'private', from: 'bob', to: 'alice', text: 'psst', echo: false }, time), {
+      type: 'pm',
+      from: 'bob',
+      to: 'alice',
+      text: 'psst',
+      time,
+    });
   });
 });

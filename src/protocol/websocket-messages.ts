@@ -5,6 +5,7 @@
 // WebSocket session and a line session are the same session in two dialects.
 import { type Command, parseCommand } from './command-parser.ts';
 import { type ErrorArgs, type ErrorCode, errorSentence } from './errors.ts';
+import type { Listing, Notice, RoomEvent, RoomEventKind } from '../thread-messages.ts';
 import { isValidNick, normalizeRoomName } from './names.ts';
 
 export type ClientMessage =
@@ -25,16 +26,13 @@ export type ClientMessage =
    */
   | { type: 'command'; room: string | undefined; command: Exclude<Command, { kind: 'invalid' }> };
 
-/** What a room event is: a line, an action, or a notice of the line protocol. */
-export type RoomEventKind = 'say' | 'me' | 'join' | 'part' | 'quit' | 'nick';
-
 /**
- * One entry of a room's sequence. `seq` counts the room's events (one order for every member); `time` is
+ * One entry of a room's sequence, as the page sees it: the core's RoomEvent (src/thread-messages.ts) under
+ * the names of docs/websocket.md. `seq` counts the room's events (one order for every member); `time` is
  * when the server sequenced it, in ms since the epoch (UTC). For `part` and `quit` the text is the reason
- * ('' for none), for `nick` it is the new nick (`from` is the old one), for `join` it is '' — as the IRC
- * door's events (src/protocol/irc/irc-render.ts).
+ * ('' for none), for `rename` it is the new nick (`from` is the old one), for `join` it is ''.
  */
-export interface RoomEvent {
+export interface WireRoomEvent {
   seq: number;
   time: number;
   from: string;
@@ -51,16 +49,15 @@ export interface ErrorMessage {
 
 export type ServerMessage =
   | { type: 'welcome'; nick: string; room: string; maxLineBytes: number; maxFrameBytes: number }
-  | { type: 'joined'; room: string }
   | { type: 'parted'; room: string; current: string | undefined }
   | { type: 'current'; room: string }
   | { type: 'nick'; nick: string }
-  | ({ type: 'event'; room: string } & RoomEvent)
-  | { type: 'history'; room: string; events: RoomEvent[] }
-  | { type: 'rooms'; rooms: { room: string; members: number }[] }
-  | { type: 'members'; room: string; nicks: string[] }
+  | ({ type: 'event'; room: string } & WireRoomEvent)
+  | { type: 'history'; room: string; events: WireRoomEvent[] }
+  | { type: 'rooms'; rooms: { room: string; members: number }[]; more: number }
+  | { type: 'members'; room: string; nicks: readonly string[]; more: number }
   | { type: 'pm'; from: string; to: string; text: string; time: number }
-  | { type: 'info'; lines: string[] }
+  | { type: 'info'; text: string }
   | ErrorMessage;
 
 export type ParseResult = { ok: true; message: ClientMessage } | { ok: false; error: ErrorMessage };
@@ -107,6 +104,15 @@ export function closeCodeFor(code: ErrorCode): number {
 /** A normal close, after the client's own quit. */
 export const quitCloseCode = 1000;
 
+const wireEvent = (event: RoomEvent): WireRoomEvent => ({
+  seq: event.seq,
+  time: event.timeMs,
+  from: event.nick,
+  kind: event.kind,
+  text: event.text,
+});
+
+/** Server messages from the chat core's data: a WebSocket dialect's rendering of its chat events. */
 export const serverMessage = {
   welcome: (nick: string, room: string, maxLineBytes: number): ServerMessage => ({
     type: 'welcome',
@@ -115,16 +121,27 @@ export const serverMessage = {
     maxLineBytes,
     maxFrameBytes: maxFrameBytes(maxLineBytes),
   }),
-  joined: (room: string): ServerMessage => ({ type: 'joined', room }),
   parted: (room: string, current: string | undefined): ServerMessage => ({ type: 'parted', room, current }),
   current: (room: string): ServerMessage => ({ type: 'current', room }),
   nick: (nick: string): ServerMessage => ({ type: 'nick', nick }),
-  event: (room: string, event: RoomEvent): ServerMessage => ({ type: 'event', room, ...event }),
-  history: (room: string, events: RoomEvent[]): ServerMessage => ({ type: 'history', room, events }),
-  rooms: (rooms: { room: string; members: number }[]): ServerMessage => ({ type: 'rooms', rooms }),
-  members: (room: string, nicks: string[]): ServerMessage => ({ type: 'members', room, nicks }),
-  pm: (from: string, to: string, text: string, time: number): ServerMessage => ({ type: 'pm', from, to, text, time }),
-  info: (lines: string[]): ServerMessage => ({ type: 'info', lines }),
+  info: (text: string): ServerMessage => ({ type: 'info', text }),
+  event: (event: RoomEvent): ServerMessage => ({ type: 'event', room: event.room, ...wireEvent(event) }),
+  history: (room: string, events: readonly RoomEvent[]): ServerMessage => ({ type: 'history', room, events: events.map(wireEvent) }),
+  listing: (listing: Listing): ServerMessage =>
+    listing.kind === 'rooms'
+      ? { type: 'rooms', rooms: listing.rooms.map(([room, members]) => ({ room, members })), more: listing.more }
+      : { type: 'members', room: listing.room, nicks: listing.nicks, more: listing.more },
+  /** A private message carries the time it reached this connection (`nowMs`): the core stamps only room events. */
+  notice: (notice: Notice, nowMs: number): ServerMessage => {
+    switch (notice.kind) {
+      case 'error':
+        return { type: 'error', code: notice.code, message: errorSentence(notice.code, ...(notice.args as ErrorArgs<typeof notice.code>)) };
+      case 'info':
+        return { type: 'info', text: notice.text };
+      case 'private':
+        return { type: 'pm', from: notice.from, to: notice.to, text: notice.text, time: nowMs };
+    }
+  },
 };
 
 /**

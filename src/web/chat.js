@@ -143,14 +143,6 @@ function handle(message) {
       if (document.activeElement === ui.nickInput || document.activeElement === document.body) ui.composerInput.focus();
       return;
     }
-    case 'joined': {
-      // Joining makes a room current, as in the line protocol; taking rooms back after a reconnect does not.
-      roomOf(message.room);
-      if (state.view === undefined || !state.rejoining.delete(message.room)) show({ kind: 'room', name: message.room });
-      else renderViews();
-      send({ type: 'who', room: message.room });
-      return;
-    }
     case 'parted': {
       state.rooms.delete(message.room);
       if (state.view?.kind === 'room' && state.view.name === message.room) {
@@ -198,7 +190,7 @@ function handle(message) {
     case 'info':
       return addEntries(
         state.view,
-        message.lines.map((text) => ({ kind: 'note', text })),
+        message.text.split('\n').map((text) => ({ kind: 'note', text })),
       );
     case 'error': {
       if (!state.welcomed) {
@@ -217,9 +209,10 @@ function handle(message) {
 
 function onRoomEvent(event) {
   const room = roomOf(event.room);
+  if (event.kind === 'join' && event.from === state.nick) joined(event.room);
   if (event.kind === 'join') room.members.add(event.from);
   else if (event.kind === 'part' || event.kind === 'quit') room.members.delete(event.from);
-  else if (event.kind === 'nick') {
+  else if (event.kind === 'rename') {
     room.members.delete(event.from);
     room.members.add(event.text);
   }
@@ -229,6 +222,15 @@ function onRoomEvent(event) {
   }
   renderViews();
   if (isShown({ kind: 'room', name: event.room })) renderMembers();
+}
+
+/**
+ * Our own join event says we are in the room (its history came just before it). Joining makes a room
+ * current, as in the line protocol; taking rooms back after a reconnect does not.
+ */
+function joined(name) {
+  if (state.view === undefined || !state.rejoining.delete(name)) show({ kind: 'room', name });
+  send({ type: 'who', room: name });
 }
 
 const entryKey = (entry) => `${entry.time}|${entry.kind}|${entry.from}|${entry.text}`;
@@ -310,7 +312,7 @@ function entryElement(entry) {
     case 'quit':
       body.textContent = entry.text === '' ? `${entry.from} quit` : `${entry.from} quit (${entry.text})`;
       break;
-    case 'nick':
+    case 'rename':
       body.textContent = `${entry.from} is now known as ${entry.text}`;
       break;
     case 'error':

@@ -2,7 +2,10 @@
 // (test/helpers/stand-in-chat-server.ts: the page's static files and a small WebSocket chat speaking
 // docs/websocket.md). It proves the page and the browser harness before the server itself serves HTTP.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -11,7 +14,9 @@ import { launchBrowser } from '../helpers/browser.ts';
 import { startStandInServer } from '../helpers/stand-in-chat-server.ts';
 
 /** Carol's line is in the lobby's history, the same after a restart (as if the history had been kept). */
-const lobbyHistory = [{ seq: 1, time: Date.now() - 3_600_000, from: 'carol', kind: 'say' as const, text: 'anyone around later?' }];
+const lobbyHistory = [
+  { room: 'lobby', seq: 1, kind: 'say' as const, nick: 'carol', text: 'anyone around later?', timeMs: Date.now() - 3_600_000 },
+];
 
 let browser: Browser;
 before(async () => {
@@ -210,4 +215,38 @@ test('rooms, private messages, nick changes, errors and quitting, all from the p
   assert.ok(await dave.getByRole('button', { name: 'Reconnect now' }).isVisible());
 
   assert.deepEqual(problems, []);
+});
+
+test('a page from another origin cannot open the WebSocket; the chat page itself can', async (t) => {
+  const standIn = await startStandInServer(0);
+  t.after(() => standIn.kill());
+  const elsewhere = createServer((_request, response) =>
+    response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>elsewhere</title>'),
+  );
+  elsewhere.listen(0, '127.0.0.1');
+  await once(elsewhere, 'listening');
+  t.after(() => {
+    elsewhere.closeAllConnections();
+    elsewhere.close();
+  });
+  const page = await (await browser.newContext()).newPage();
+  const tryWebSocket = (url: string) =>
+    page.evaluate(
+      (target) =>
+        new Promise<string>((resolve) => {
+          const socket = new WebSocket(target);
+          socket.onopen = () => {
+            socket.close();
+            resolve('open');
+          };
+          socket.onerror = () => resolve('refused');
+        }),
+      url,
+    );
+  const chat = `ws://127.0.0.1:${standIn.port}/ws`;
+
+  await page.goto(`http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/`);
+  assert.equal(await tryWebSocket(chat), 'refused');
+  await page.goto(`http://127.0.0.1:${standIn.port}/`);
+  assert.equal(await tryWebSocket(chat), 'open');
 });

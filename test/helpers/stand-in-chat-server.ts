@@ -16,12 +16,12 @@ import {
   maxFrameBytes,
   parseClientMessage,
   quitCloseCode,
-  type RoomEvent,
   type ServerMessage,
   serverMessage,
 } from '../../src/protocol/websocket-messages.ts';
 import { isAllowedOrigin } from '../../src/web/origin-check.ts';
 import { loadWebFiles, respondStatic } from '../../src/web/static-files.ts';
+import type { RoomEvent } from '../../src/thread-messages.ts';
 
 export interface StandInServer {
   port: number;
@@ -47,20 +47,20 @@ export async function startStandInServer(port: number, lobbyHistory: RoomEvent[]
   const holderOf = (nick: string) => [...nicks].find(([, held]) => held.toLowerCase() === nick.toLowerCase())?.[0];
   const roomsOf = (socket: WebSocket) => [...rooms].filter(([, room]) => room.members.has(socket)).map(([name]) => name);
 
-  const sequence = (name: string, kind: RoomEvent['kind'], from: string, text: string) => {
+  const sequence = (name: string, kind: RoomEvent['kind'], nick: string, text: string) => {
     const room = rooms.get(name)!;
-    const event: RoomEvent = { seq: ++room.seq, time: Date.now(), from, kind, text };
+    const event: RoomEvent = { room: name, seq: ++room.seq, kind, nick, text, timeMs: Date.now() };
     room.history.push(event);
-    const frame = encodeServerMessage(serverMessage.event(name, event));
+    const frame = encodeServerMessage(serverMessage.event(event));
     for (const member of room.members.keys()) member.send(frame);
   };
   const join = (socket: WebSocket, name: string) => {
     let room = rooms.get(name);
     if (room === undefined) rooms.set(name, (room = { members: new Map(), history: [], seq: 0 }));
     if (room.members.has(socket)) return reply(socket, serverMessage.current(name));
+    // As the chat core does: the history (if any) first, then the room's join event, own included.
     room.members.set(socket, nicks.get(socket)!);
-    reply(socket, serverMessage.joined(name));
-    reply(socket, serverMessage.history(name, room.history.slice(-historyOnJoin)));
+    if (room.history.length > 0) reply(socket, serverMessage.history(name, room.history.slice(-historyOnJoin)));
     sequence(name, 'join', nicks.get(socket)!, '');
   };
   const leave = (socket: WebSocket, name: string, kind: 'part' | 'quit', reason = '') => {
@@ -86,9 +86,9 @@ export async function startStandInServer(port: number, lobbyHistory: RoomEvent[]
       case 'msg': {
         const to = holderOf(message.to);
         if (to === undefined) return reply(socket, errorMessage('NO_SUCH_NICK', message.to));
-        const pm = serverMessage.pm(nick, nicks.get(to)!, message.text, Date.now());
-        reply(to, pm);
-        if (to !== socket) reply(socket, pm);
+        const notice = { kind: 'private' as const, from: nick, to: nicks.get(to)!, text: message.text };
+        reply(to, serverMessage.notice({ ...notice, echo: false }, Date.now()));
+        if (to !== socket) reply(socket, serverMessage.notice({ ...notice, echo: true }, Date.now()));
         return;
       }
       case 'nick': {
@@ -98,14 +98,25 @@ export async function startStandInServer(port: number, lobbyHistory: RoomEvent[]
         reply(socket, serverMessage.nick(message.nick));
         for (const name of roomsOf(socket)) {
           rooms.get(name)!.members.set(socket, message.nick);
-          sequence(name, 'nick', nick, message.nick);
+          sequence(name, 'rename', nick, message.nick);
         }
         return;
       }
       case 'rooms':
-        return reply(socket, serverMessage.rooms([...rooms].map(([room, { members }]) => ({ room, members: members.size }))));
+        return reply(
+          socket,
+          serverMessage.listing({ kind: 'rooms', rooms: [...rooms].map(([room, { members }]) => [room, members.size] as const), more: 0 }),
+        );
       case 'who':
-        return reply(socket, serverMessage.members(message.room, [...(rooms.get(message.room)?.members.values() ?? [])]));
+        return reply(
+          socket,
+          serverMessage.listing({
+            kind: 'members',
+            room: message.room,
+            nicks: [...(rooms.get(message.room)?.members.values() ?? [])],
+            more: 0,
+          }),
+        );
       case 'history':
         return reply(socket, serverMessage.history(message.room, rooms.get(message.room)?.history.slice(-(message.count ?? 10)) ?? []));
       case 'quit':
@@ -145,9 +156,9 @@ export async function startStandInServer(port: number, lobbyHistory: RoomEvent[]
       case 'quit':
         return handle(socket, { type: 'quit', reason: command.reason });
       case 'help':
-        return reply(socket, serverMessage.info([...commandHelp]));
+        return reply(socket, serverMessage.info(commandHelp.join('\n')));
       default:
-        return reply(socket, serverMessage.info([`The stand-in server does not do /${command.kind}.`]));
+        return reply(socket, serverMessage.info(`The stand-in server does not do /${command.kind}.`));
     }
   };
 
