@@ -2,13 +2,17 @@
 // server serves HTTP: a plain node:http server with the page's static files, and a small single-threaded
 // chat behind a WebSocket at /ws speaking docs/websocket.md through src/protocol/websocket-messages.ts —
 // nicks, rooms with their history and one sequence each, private messages, listings, typed commands.
-// It follows the line protocol's rules only as far as the page's tests need.
+// It follows the line protocol's rules only as far as the page's tests need. Room events go out as the
+// worker's runs will: each framed once (textFrame) and the same bytes written to every member's socket
+// beside ws, which keeps reading frames and answering pings on it.
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type Command, commandHelp } from '../../src/protocol/command-parser.ts';
 import { defaultRoom } from '../../src/protocol/names.ts';
+import { textFrame } from '../../src/protocol/websocket-frame.ts';
 import {
   type ClientMessage,
   encodeServerMessage,
@@ -43,6 +47,7 @@ const files = loadWebFiles();
 export async function startStandInServer(port: number, lobbyHistory: RoomEvent[] = []): Promise<StandInServer> {
   const rooms = new Map<string, Room>([[defaultRoom, { members: new Map(), history: [...lobbyHistory], seq: lobbyHistory.length }]]);
   const nicks = new Map<WebSocket, string>();
+  const rawSockets = new Map<WebSocket, Duplex>();
   const reply = (socket: WebSocket, message: ServerMessage) => socket.send(encodeServerMessage(message));
   const holderOf = (nick: string) => [...nicks].find(([, held]) => held.toLowerCase() === nick.toLowerCase())?.[0];
   const roomsOf = (socket: WebSocket) => [...rooms].filter(([, room]) => room.members.has(socket)).map(([name]) => name);
@@ -51,8 +56,8 @@ export async function startStandInServer(port: number, lobbyHistory: RoomEvent[]
     const room = rooms.get(name)!;
     const event: RoomEvent = { room: name, seq: ++room.seq, kind, nick, text, timeMs: Date.now() };
     room.history.push(event);
-    const frame = encodeServerMessage(serverMessage.event(event));
-    for (const member of room.members.keys()) member.send(frame);
+    const frame = textFrame(encodeServerMessage(serverMessage.event(event)));
+    for (const member of room.members.keys()) rawSockets.get(member)?.write(frame);
   };
   const join = (socket: WebSocket, name: string) => {
     let room = rooms.get(name);
@@ -177,6 +182,7 @@ export async function startStandInServer(port: number, lobbyHistory: RoomEvent[]
       join(socket, defaultRoom);
     });
     socket.on('close', () => {
+      rawSockets.delete(socket);
       if (!nicks.has(socket)) return;
       for (const name of roomsOf(socket)) leave(socket, name, 'quit');
       nicks.delete(socket);
@@ -192,7 +198,10 @@ export async function startStandInServer(port: number, lobbyHistory: RoomEvent[]
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      rawSockets.set(ws, socket);
+      wss.emit('connection', ws, request);
+    });
   });
   http.listen(port, '127.0.0.1');
   await once(http, 'listening');
