@@ -20,7 +20,7 @@ import { errorNotice } from '../../src/protocol/errors.ts';
 import { ChatSession, type ChatSessionHost, type ConnectionOp } from './chat-session.ts';
 import { ClientOutput, type FallenBehind, type OutputCounters } from './client-output.ts';
 import type { ConnectionEventLog } from './connection-event-log.ts';
-import { LineDialect } from './dialects/line-dialect.ts';
+import type { Dialect, DialectFactory, DialectHost } from './dialects/dialect.ts';
 import type { LocalRooms } from './local-rooms.ts';
 import type { RoomEventEncoder } from './room-line-run.ts';
 import type { WriteBatcher } from './write-batcher.ts';
@@ -71,7 +71,7 @@ export interface ConnectionContext {
 
 const closeGraceMs = 2000;
 
-export class Connection implements ChatSessionHost {
+export class Connection implements ChatSessionHost, DialectHost {
   readonly connectionId: number;
   /** The client's address, for per-address limits and logs. */
   readonly address: string;
@@ -80,19 +80,20 @@ export class Connection implements ChatSessionHost {
   readonly roomEncoder: RoomEventEncoder;
   readonly #context: ConnectionContext;
   readonly #session: ChatSession;
-  readonly #dialect: LineDialect;
+  readonly #dialect: Dialect;
   readonly #floodGuard: FloodGuard;
   #handshakeTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
 
-  constructor(connectionId: number, socket: Socket, context: ConnectionContext) {
+  /** `dialect` makes the wire protocol of the door the socket came through. */
+  constructor(connectionId: number, socket: Socket, context: ConnectionContext, dialect: DialectFactory) {
     this.connectionId = connectionId;
     this.address = socket.remoteAddress ?? 'unknown';
     this.#context = context;
     this.#floodGuard = new FloodGuard(context.config, performance.now());
     this.output = new ClientOutput(socket, context, (why) => this.#dropSlowConsumer(why));
     this.#session = new ChatSession(this);
-    this.#dialect = new LineDialect(this.#session, this, context.config.maxLineBytes);
+    this.#dialect = dialect(this.#session, this, context.config);
     this.roomEncoder = this.#dialect.roomEncoder;
   }
 
@@ -139,7 +140,7 @@ export class Connection implements ChatSessionHost {
     this.#guarded(() => this.#session.coordinatorOp(op));
   }
 
-  // ChatSessionHost and LineDialectHost.
+  // ChatSessionHost and DialectHost.
 
   send(op: WorkerOp): void {
     this.#context.coordinator.send(op);
@@ -150,6 +151,14 @@ export class Connection implements ChatSessionHost {
     // Amplification counts against the sender: what its listing made us send is charged to it.
     if (answer) this.#floodGuard.charge(0, bytes.length, performance.now());
     this.output.write(bytes);
+  }
+
+  write(bytes: Buffer): void {
+    this.output.write(bytes);
+  }
+
+  endWith(bytes: Buffer): void {
+    this.output.end(bytes, closeGraceMs);
   }
 
   /** The line's first token was taken when it was read; the rest of the command's cost is charged now. */
