@@ -12,6 +12,8 @@ import type { ServerConfig } from '../../src/config.ts';
 import { maxFrameBytes } from '../../src/protocol/websocket-messages.ts';
 import { isAllowedOrigin } from '../../src/web/origin-check.ts';
 import { loadWebFiles, respondStatic, type WebFile } from '../../src/web/static-files.ts';
+import type { DialectFactory } from './dialects/dialect.ts';
+import { WebSocketDialect } from './dialects/websocket-dialect.ts';
 
 /** The path of the WebSocket; every other upgrade is refused. */
 export const webSocketPath = '/ws';
@@ -45,6 +47,15 @@ export class HttpFront {
     // and CPU on every copy of every line, and our own frames go out uncompressed anyway.
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes(config.maxLineBytes), perMessageDeflate: false });
     this.#http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(request, socket, head));
+  }
+
+  /** The browser door's dialect for `socket`: a WebSocket dialect, while this front speaks HTTP on the socket until the upgrade. */
+  dialectFor(socket: Socket): DialectFactory {
+    return (session, host, config) => {
+      const dialect = new WebSocketDialect(session, host, config.maxLineBytes);
+      this.serve(socket, (webSocket) => dialect.attach(webSocket));
+      return dialect;
+    };
   }
 
   /** Speaks HTTP on `socket`; when it is upgraded to the chat's WebSocket, that goes to `onWebSocket`. */

@@ -15,6 +15,8 @@ export interface Dialect {
   nickSettled(): void;
   /** A chat event as this protocol's bytes. */
   encode(event: ChatEvent): Buffer;
+  /** The last event before the connection closes, when the protocol closes with more than it (WebSocket's close frame). */
+  encodeLast?(event: ChatEvent): Buffer;
 }
 
 /** What a dialect needs from its connection besides the session. */
@@ -26,6 +28,8 @@ export interface DialectHost {
   write(bytes: Buffer): void;
   /** Closes the connection after `bytes` (a client that leaves before it has a session). */
   endWith(bytes: Buffer): void;
+  /** Runs a handler the dialect was called back on (not receive): a bug met there costs this connection, never the worker. */
+  guard(handler: () => void): void;
 }
 
 export type DialectFactory = (session: ChatSession, host: DialectHost, config: ServerConfig) => Dialect;

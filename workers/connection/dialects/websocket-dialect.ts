@@ -24,6 +24,7 @@ import { statsLines } from '../../../src/protocol/stats-lines.ts';
 import type { ChatEvent } from '../chat-event.ts';
 import type { ChatCommand, ChatSession } from '../chat-session.ts';
 import type { RoomEventEncoder } from '../room-line-run.ts';
+import type { Dialect, DialectHost } from './dialect.ts';
 
 const frameOf = (message: ServerMessage): Buffer => textFrame(encodeServerMessage(message));
 
@@ -35,21 +36,13 @@ export const webSocketRoomEncoder: RoomEventEncoder = {
       : Buffer.concat(events.map((event) => frameOf(serverMessage.event(event)))),
 };
 
-/** What the dialect needs from its connection besides the session. */
-export interface WebSocketDialectHost {
-  /** A message was read: true if it is to be handled (the flood guard may drop it, or close the connection). */
-  admit(messageBytes: number): boolean;
-  show(event: ChatEvent): void;
-  /** Bytes the dialect made itself (an answer to a message it could not read), queued like any output. */
-  write(bytes: Buffer): void;
-  /** Runs a handler ws calls: a bug met there costs this connection, never the worker. */
-  guard(handler: () => void): void;
-}
+/** What the dialect needs from its connection besides the session: each message is admitted as a line is. */
+export type WebSocketDialectHost = Pick<DialectHost, 'admit' | 'show' | 'write' | 'guard'>;
 
 const nothing = Buffer.alloc(0);
 const helpText = commandHelp.join('\n');
 
-export class WebSocketDialect {
+export class WebSocketDialect implements Dialect {
   readonly roomEncoder = webSocketRoomEncoder;
   readonly #session: ChatSession;
   readonly #host: WebSocketDialectHost;
