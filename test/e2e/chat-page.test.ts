@@ -321,7 +321,7 @@ test('a page cannot take a line client nick; pages and line clients message each
 });
 
 test('bad WebSocket input is answered or refused, and the server chats on', { timeout: 30_000 }, async (t) => {
-  const server = await startTestServer({ maxLineBytes: 256 });
+  const server = await startTestServer({ maxLineBytes: 256, httpOrigins: ['https://chat.example.org'] });
   const port = httpPortOf(server);
   t.after(() => server.close());
   const url = `ws://127.0.0.1:${port}/ws`;
@@ -341,6 +341,7 @@ test('bad WebSocket input is answered or refused, and the server chats on', { ti
     waitUntil(() => received.length >= count, waitTimeoutMs, `${count} messages`);
 
   assert.equal((await open('http://evil.example')).outcome, '403');
+  assert.equal((await open('https://chat.example.org')).outcome, 'open', 'an origin given with --http-origin');
 
   const { socket, received } = await open();
   socket.send('not json');

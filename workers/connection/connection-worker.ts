@@ -88,7 +88,7 @@ const dialects: Record<Exclude<Door, 'http'>, DialectFactory> = {
   irc: createLineDialect,
 };
 // The chat page's files are read once per worker; the acceptor hands over HTTP sockets only when the door is on.
-const httpFront = config.httpPort === undefined ? undefined : new HttpFront(config);
+const httpFront = config.httpPort === undefined ? undefined : new HttpFront(config, config.httpOrigins);
 // Read once per worker, so a restarted worker picks up a renewed certificate.
 const secureContext: SecureContext | undefined =
   config.tlsCertFile === undefined || config.tlsKeyFile === undefined
