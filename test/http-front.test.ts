@@ -75,3 +75,9 @@ test('permessage-deflate is off, and a frame over the bound closes with 1009', a
   const [code] = await once(socket, 'close', { signal: AbortSignal.timeout(5000) });
   assert.equal(code, 1009);
 });
+
+test('a request head over the bound is refused with 431 before it is buffered', async () => {
+  const response = await fetch(`http://${base}/`, { headers: { 'x-padding': 'x'.repeat(16 * 1024) } });
+  assert.equal(response.status, 431);
+  await response.text();
+});
