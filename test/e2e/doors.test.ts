@@ -45,6 +45,12 @@ test('the browser door serves the chat page over HTTP from the worker', async (t
   const response = await exchange(server.server.httpAddress!.port, 'GET / HTTP/1.1\r\nHost: roomcast\r\nConnection: close\r\n\r\n');
   assert.match(response, /^HTTP\/1\.1 200 OK\r\n/);
   assert.match(response, /<html/i);
+  // Serving the page delivered no chat events: nothing of the chat is written before the upgrade.
+  const { workers } = await server.server.stats();
+  assert.equal(
+    workers.reduce((sum, worker) => sum + worker.deliveriesOut + worker.bytesOut, 0),
+    0,
+  );
 });
 
 test("a refused client is told why in its own door's protocol", async (t) => {

@@ -148,6 +148,8 @@ export class Connection implements ChatSessionHost, DialectHost {
 
   show(event: ChatEvent, answer = false): void {
     const bytes = this.#dialect.encode(event);
+    // Some events are nothing in some dialects (a page needs no prompt for its nick): no delivery to count.
+    if (bytes.length === 0) return;
     // Amplification counts against the sender: what its listing made us send is charged to it.
     if (answer) this.#floodGuard.charge(0, bytes.length, performance.now());
     this.output.write(bytes);
