@@ -24,6 +24,7 @@ import { BacklogWatch } from './backlog-watch.ts';
 import { ConnectionEventLog } from './connection-event-log.ts';
 import type { DialectFactory } from './dialects/dialect.ts';
 import { createHttpPlaceholderDialect } from './dialects/http-placeholder-dialect.ts';
+import { createIrcDialect } from './dialects/irc-dialect.ts';
 import { createLineDialect } from './dialects/line-dialect.ts';
 import { InputGate } from './input-gate.ts';
 import { LocalRooms } from './local-rooms.ts';
@@ -84,8 +85,7 @@ const context: ConnectionContext = {
 /** The wire protocol spoken at each door. */
 const dialects: Record<Door, DialectFactory> = {
   line: createLineDialect,
-  // Until the IRC dialect is built, the IRC door speaks the line protocol.
-  irc: createLineDialect,
+  irc: createIrcDialect(Date.now()),
   http: createHttpPlaceholderDialect,
 };
 // Read once per worker, so a restarted worker picks up a renewed certificate.

@@ -22,7 +22,7 @@ import { ClientOutput, type FallenBehind, type OutputCounters } from './client-o
 import type { ConnectionEventLog } from './connection-event-log.ts';
 import type { Dialect, DialectFactory, DialectHost } from './dialects/dialect.ts';
 import type { LocalRooms } from './local-rooms.ts';
-import type { RoomEventEncoder } from './room-line-run.ts';
+import type { RoomEventEncoder, RoomEventFilter } from './room-line-run.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 
 /** The running totals a worker reports in its stats; connections and their outputs add to them. */
@@ -77,7 +77,8 @@ export class Connection implements ChatSessionHost, DialectHost {
   readonly address: string;
   readonly output: ClientOutput;
   /** How this connection's dialect encodes runs of room events (members of one dialect share the bytes). */
-  readonly roomEncoder: RoomEventEncoder;
+  roomEncoder: RoomEventEncoder;
+  readonly roomEventFilter: RoomEventFilter | undefined;
   readonly #context: ConnectionContext;
   readonly #session: ChatSession;
   readonly #dialect: Dialect;
@@ -95,6 +96,7 @@ export class Connection implements ChatSessionHost, DialectHost {
     this.#session = new ChatSession(this);
     this.#dialect = dialect(this.#session, this, context.config);
     this.roomEncoder = this.#dialect.roomEncoder;
+    this.roomEventFilter = this.#dialect.roomEventFilter;
   }
 
   get config(): ServerConfig {
@@ -148,6 +150,8 @@ export class Connection implements ChatSessionHost, DialectHost {
 
   show(event: ChatEvent, answer = false): void {
     const bytes = this.#dialect.encode(event);
+    // Some events mean nothing in some protocols (the line protocol says nothing of becoming an operator).
+    if (bytes.length === 0) return;
     // Amplification counts against the sender: what its listing made us send is charged to it.
     if (answer) this.#floodGuard.charge(0, bytes.length, performance.now());
     this.output.write(bytes);
@@ -159,6 +163,10 @@ export class Connection implements ChatSessionHost, DialectHost {
 
   endWith(bytes: Buffer): void {
     this.output.end(bytes, closeGraceMs);
+  }
+
+  roomEncoderChanged(): void {
+    this.roomEncoder = this.#dialect.roomEncoder;
   }
 
   /** The line's first token was taken when it was read; the rest of the command's cost is charged now. */

@@ -4,11 +4,13 @@
 import type { ServerConfig } from '../../../src/config.ts';
 import type { ChatEvent } from '../chat-event.ts';
 import type { ChatSession } from '../chat-session.ts';
-import type { RoomEventEncoder } from '../room-line-run.ts';
+import type { RoomEventEncoder, RoomEventFilter } from '../room-line-run.ts';
 
 export interface Dialect {
   /** How this client's runs of room events are encoded: one shared object per protocol (and variant). */
   readonly roomEncoder: RoomEventEncoder;
+  /** Which of a run's events this client is to get, when not all (see RoomEventFilter). */
+  readonly roomEventFilter?: RoomEventFilter;
   /** Bytes from the client. */
   receive(chunk: Buffer): void;
   /** The session's nick claim is settled (accepted or refused): input that waited for it may go on. */
@@ -26,6 +28,8 @@ export interface DialectHost {
   write(bytes: Buffer): void;
   /** Closes the connection after `bytes` (a client that leaves before it has a session). */
   endWith(bytes: Buffer): void;
+  /** The dialect's roomEncoder changed (an IRC client's capabilities decide how its room lines look). */
+  roomEncoderChanged(): void;
 }
 
 export type DialectFactory = (session: ChatSession, host: DialectHost, config: ServerConfig) => Dialect;
