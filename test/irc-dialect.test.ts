@@ -239,6 +239,14 @@ describe('IrcDialect', () => {
     assert.equal(h.ended, 'ERROR :Closing link: Quit: gone fishing\r\n');
   });
 
+  test('the keep-alive PING goes to registered clients only', () => {
+    const h = new Harness();
+    h.session.start();
+    assert.equal(h.dialect.ping().length, 0);
+    const r = registered('quinn');
+    assert.equal(r.dialect.ping().toString(), 'PING irc.roomcast\r\n');
+  });
+
   test('QUIT before registering closes at once with ERROR', () => {
     const h = new Harness();
     h.session.start();

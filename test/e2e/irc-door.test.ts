@@ -290,3 +290,64 @@ describe('the IRC door', () => {
     assert.ok(quitLines.some((text) => text.startsWith('[quitroom] ')));
   });
 });
+
+describe('the IRC door with operators, and with an idle timeout', () => {
+  let server: TestServer;
+  let idleServer: TestServer;
+  const clients: LineClient[] = [];
+
+  before(async () => {
+    server = await startTestServer({ operatorPassword: 'sesame' });
+    idleServer = await startTestServer({ idleTimeoutMs: 1000 });
+  });
+
+  after(async () => {
+    for (const client of clients) client.close();
+    await Promise.all([server.close(), idleServer.close()]);
+  });
+
+  async function registered(nick: string, on = server) {
+    const client = await registeredRaw(on.server.ircAddress!.port, nick);
+    clients.push(client);
+    return client;
+  }
+  test('OPER with the password, then KICK disconnects a line client and an IRC client; others see them quit', async () => {
+    const op = await registered('ircop');
+    const lineVictim = await LineClient.joined(server.port, 'linevictim');
+    clients.push(lineVictim);
+    const ircVictim = await registered('ircvictim');
+    op.irc('KICK #lobby linevictim :too early');
+    assert.match(await op.next(/ 481 /), /^:irc\.roomcast 481 ircop :/);
+    op.irc('OPER ircop wrong');
+    assert.match(await op.next(/ 464 /), /^:irc\.roomcast 464 ircop :/);
+    op.irc('OPER anyname sesame');
+    assert.equal(await op.next(/ 381 /), ':irc.roomcast 381 ircop :You are now an IRC operator');
+    op.irc('MODE ircop');
+    assert.equal(await op.next(/ 221 /), ':irc.roomcast 221 ircop +o');
+
+    op.irc('KICK #lobby linevictim :spam');
+    await lineVictim.waitFor((text) => text.startsWith('!! KICKED '));
+    await lineVictim.waitForClose();
+    assert.match(await op.next(/ QUIT /), /^:linevictim!linevictim@roomcast QUIT :/);
+
+    op.irc('KICK #lobby ircvictim');
+    assert.match(await ircVictim.next(/^ERROR /), /^ERROR :Closing link: .*ircop/);
+    await ircVictim.waitForClose();
+  });
+
+  test('the server PINGs a silent client: one that answers is not idle, one that does not is closed', async () => {
+    const answering = await registered('answerer', idleServer);
+    const silent = await registered('silent', idleServer);
+    let pongs = 0;
+    answering.socket.on('data', (chunk: Buffer) => {
+      for (const ping of chunk.toString().match(/^PING .*$/gm) ?? []) {
+        answering.irc(ping.replace(/^PING/, 'PONG').replace(/\r$/, ''));
+        pongs++;
+      }
+    });
+    assert.match(await silent.next(/^ERROR /), /^ERROR :Closing link: /);
+    await silent.waitForClose();
+    await waitUntil(() => pongs >= 3, timeoutMs, 'three pings answered');
+    assert.ok(!answering.closed, 'answering pings keeps a client');
+  });
+});

@@ -70,6 +70,8 @@ export interface ConnectionContext {
 }
 
 const closeGraceMs = 2000;
+/** A dialect that pings (IRC) pings a client silent this long (or for half the idle timeout, if shorter). */
+const pingAfterSilenceMs = 120_000;
 
 export class Connection implements ChatSessionHost, DialectHost {
   readonly connectionId: number;
@@ -85,6 +87,7 @@ export class Connection implements ChatSessionHost, DialectHost {
   readonly #floodGuard: FloodGuard;
   #handshakeTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
+  #pingTimer: NodeJS.Timeout | undefined;
 
   /** `dialect` makes the wire protocol of the door the socket came through. */
   constructor(connectionId: number, socket: Socket, context: ConnectionContext, dialect: DialectFactory) {
@@ -120,6 +123,12 @@ export class Connection implements ChatSessionHost, DialectHost {
         () => this.#guarded(() => this.#timedOut(errorNotice('IDLE_TIMEOUT', idleTimeoutMs / 1000))),
         idleTimeoutMs,
       );
+    }
+    const { ping } = this.#dialect;
+    if (ping !== undefined) {
+      // A client that answers pings is not idle; one that vanished is found sooner than by TCP keepalive.
+      const pingEveryMs = idleTimeoutMs > 0 ? Math.min(idleTimeoutMs / 2, pingAfterSilenceMs) : pingAfterSilenceMs;
+      this.#pingTimer = setInterval(() => this.#guarded(() => this.write(ping())), pingEveryMs);
     }
     this.#session.start();
     this.#context.events.connected(this);
@@ -158,7 +167,7 @@ export class Connection implements ChatSessionHost, DialectHost {
   }
 
   write(bytes: Buffer): void {
-    this.output.write(bytes);
+    if (bytes.length > 0) this.output.write(bytes);
   }
 
   endWith(bytes: Buffer): void {
@@ -223,6 +232,7 @@ export class Connection implements ChatSessionHost, DialectHost {
 
   #receive(chunk: Buffer): void {
     this.#idleTimer?.refresh();
+    this.#pingTimer?.refresh();
     this.#guarded(() => this.#dialect.receive(chunk));
   }
 
@@ -268,6 +278,7 @@ export class Connection implements ChatSessionHost, DialectHost {
   #closed(): void {
     clearTimeout(this.#handshakeTimer);
     clearTimeout(this.#idleTimer);
+    clearInterval(this.#pingTimer);
     this.#session.disconnected();
     this.output.abandon();
     const session = this.#session;

@@ -17,6 +17,8 @@ export interface Dialect {
   nickSettled(): void;
   /** A chat event as this protocol's bytes. */
   encode(event: ChatEvent): Buffer;
+  /** For a protocol with keep-alives (IRC's PING): what to send a client that has been silent a while. */
+  readonly ping?: () => Buffer;
 }
 
 /** What a dialect needs from its connection besides the session. */

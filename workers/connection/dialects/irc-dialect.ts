@@ -141,6 +141,10 @@ export class IrcDialect implements Dialect, LineSink {
     this.#framer.push(chunk, this);
   }
 
+  /** The server's PING to a registered client that has been silent; its PONG is input like any. */
+  readonly ping = (): Buffer =>
+    this.#registration.phase === 'registered' ? Buffer.from(serializeIrcMessage({ command: 'PING', params: [ircServerName] })) : nothing;
+
   line(bytes: Buffer): void {
     if (!this.#host.admit(bytes.length)) return;
     const parsed = parseIrcMessage(bytes);
