@@ -239,6 +239,28 @@ describe('IrcDialect', () => {
     assert.equal(h.ended, 'ERROR :Closing link: Quit: gone fishing\r\n');
   });
 
+  test('WHOIS asks the coordinator; the answer is 311, 312, 319, 313, 318, or 401 and 318', () => {
+    const h = registered('rita');
+    h.irc('WHOIS sam');
+    assert.deepEqual(h.take().ops, [{ type: 'whois', connectionId: 5, nick: 'sam' }]);
+    h.session.coordinatorOp({
+      type: 'reply',
+      connectionId: 5,
+      notice: { kind: 'whois', nick: 'Sam', online: true, rooms: ['dev', 'lobby'], operator: true },
+    });
+    h.session.coordinatorOp({
+      type: 'reply',
+      connectionId: 5,
+      notice: { kind: 'whois', nick: 'tom', online: false, rooms: [], operator: false },
+    });
+    const lines = h.take().lines;
+    assert.deepEqual(
+      lines.map((line) => line.split(' ')[1]),
+      ['311', '312', '319', '313', '318', '401', '318'],
+    );
+    assert.equal(lines[2], ':irc.roomcast 319 rita Sam :#dev #lobby');
+  });
+
   test('the keep-alive PING goes to registered clients only', () => {
     const h = new Harness();
     h.session.start();

@@ -231,6 +231,20 @@ describe('the IRC door', () => {
     assert.match(await rawClient.next(/ 401 /), /^:irc\.roomcast 401 pmraw nobodyhere :/);
   });
 
+  test('WHOIS finds a user of any door, with its channels; an absent nick is 401', async () => {
+    const liner = await line('whoisliner');
+    liner.send('/join whoisroom');
+    await liner.waitFor((text) => text === '[whoisroom] -- whoisliner joined');
+    const asker = await raw('whoisasker');
+    asker.irc('WHOIS WhoisLiner');
+    assert.equal(await asker.next(/ 311 /), ':irc.roomcast 311 whoisasker whoisliner whoisliner roomcast * whoisliner');
+    assert.equal(await asker.next(/ 319 /), ':irc.roomcast 319 whoisasker whoisliner :#lobby #whoisroom');
+    await asker.next(/ 318 whoisasker whoisliner /);
+    asker.irc('WHOIS nobodyatall');
+    await asker.next(/ 401 whoisasker nobodyatall /);
+    await asker.next(/ 318 whoisasker nobodyatall /);
+  });
+
   test('bad input gets the right numerics and the connection lives on', async () => {
     const client = await raw('badder');
     client.socket.write(Buffer.from([0xff, 0xfe, 0x80, 0x0d, 0x0a]));

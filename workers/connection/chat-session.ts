@@ -99,6 +99,11 @@ export class ChatSession {
     if (this.#phase === 'chatting') this.#host.send({ type: 'list-members', connectionId: this.#host.connectionId, room });
   }
 
+  /** Asks who holds `nick` (a dialect's WHOIS); answered with a `whois` notice. */
+  whois(nick: string): void {
+    if (this.#phase === 'chatting') this.#host.send({ type: 'whois', connectionId: this.#host.connectionId, nick });
+  }
+
   /** Leaving or closed: the client's input is no longer read. */
   get ending(): boolean {
     return this.#phase === 'leaving' || this.#phase === 'closed';

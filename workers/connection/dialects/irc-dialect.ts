@@ -259,7 +259,7 @@ export class IrcDialect implements Dialect, LineSink {
       case 'list':
         return session.command({ kind: 'rooms' });
       case 'whois':
-        return this.#write(this.#whois(intent.nick));
+        return session.whois(intent.nick);
       case 'topic':
         return this.#inRoomReply(intent.room, 'RPL_NOTOPIC', channelName(intent.room));
       case 'channel-mode':
@@ -277,20 +277,6 @@ export class IrcDialect implements Dialect, LineSink {
   #inRoomReply<N extends 'RPL_NOTOPIC' | 'RPL_CHANNELMODEIS'>(room: string, name: N, ...args: NumericArgs<N>): void {
     if (!this.#session.isIn(room)) return this.#error('NOT_IN_ROOM', room);
     this.#write([this.#numeric(name, ...args)]);
-  }
-
-  /**
-   * WHOIS: who the client is, in full; anyone else as the user of this server they would be (whether they
-   * are online is for a message to them to find out: roomcast keeps no directory a worker could ask).
-   */
-  #whois(nick: string): string[] {
-    const self = nick.toLowerCase() === this.#registration.nick?.toLowerCase();
-    return [
-      this.#numeric('RPL_WHOISUSER', nick),
-      this.#numeric('RPL_WHOISSERVER', nick),
-      ...(self && this.#operator ? [this.#numeric('RPL_WHOISOPERATOR', nick)] : []),
-      this.#numeric('RPL_ENDOFWHOIS', nick),
-    ];
   }
 
   #error(code: 'NOT_IN_ROOM', room: string): void {
@@ -377,6 +363,17 @@ export class IrcDialect implements Dialect, LineSink {
           );
         }
         return renderNames(nick, event.room, event.nicks).join('');
+      }
+      case 'whois': {
+        const { nick: who, rooms } = event;
+        if (!event.online) return this.#numeric('ERR_NOSUCHNICK', who) + this.#numeric('RPL_ENDOFWHOIS', who);
+        return [
+          this.#numeric('RPL_WHOISUSER', who),
+          this.#numeric('RPL_WHOISSERVER', who),
+          ...(rooms.length > 0 ? [this.#numeric('RPL_WHOISCHANNELS', who, rooms.map(channelName).join(' '))] : []),
+          ...(event.operator ? [this.#numeric('RPL_WHOISOPERATOR', who)] : []),
+          this.#numeric('RPL_ENDOFWHOIS', who),
+        ].join('');
       }
       case 'stats':
         return this.#notices(statsLines(event.stats));

@@ -167,6 +167,9 @@ export function renderChatEvent(event: ChatEvent): string {
       return event.echo ? privateEchoLine(event.to, event.from, event.text) : privateLine(event.from, event.text);
     case 'stats':
       return statsLines(event.stats);
+    case 'whois':
+      // The line protocol has no command that asks; /who lists a room's members.
+      return '';
     case 'rooms':
     case 'members':
       return listingLine(event);
