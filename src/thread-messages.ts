@@ -45,6 +45,8 @@ export type WorkerOp =
   | { type: 'part'; connectionId: number; room: string }
   | { type: 'say'; connectionId: number; room: string; kind: 'say' | 'me'; text: string }
   | { type: 'private'; connectionId: number; toNick: string; text: string }
+  /** Who holds `nick` (IRC's WHOIS): answered with a `whois` notice. */
+  | { type: 'whois'; connectionId: number; nick: string }
   | { type: 'list-rooms'; connectionId: number }
   | { type: 'list-members'; connectionId: number; room: string }
   | { type: 'history'; connectionId: number; room: string; count: number }
@@ -88,7 +90,9 @@ export type PackedRoomEvent = [room: string, seq: number, kind: RoomEventKind, n
 export type Notice =
   | { kind: 'error'; code: ErrorCode; args: readonly (string | number)[] }
   | { kind: 'info'; text: string }
-  | { kind: 'private'; from: string; to: string; text: string; echo: boolean };
+  | { kind: 'private'; from: string; to: string; text: string; echo: boolean }
+  /** The answer to `whois`: the nick as held and the rooms it is in, sorted, when `online`. */
+  | { kind: 'whois'; nick: string; online: boolean; rooms: readonly string[]; operator: boolean };
 
 /**
  * The answer to /rooms or /who, as data: rooms by name with their member counts, or a room's nicks

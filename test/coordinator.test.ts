@@ -115,6 +115,21 @@ describe('Coordinator', () => {
     );
   });
 
+  test('whois: the nick as held, its rooms and operator status; a look-alike or absent nick is not online', () => {
+    const h = new Harness();
+    assert.ok(h.hello(1, 10, 'Alice'));
+    assert.ok(h.hello(2, 20, 'asker'));
+    h.op(1, { type: 'join', connectionId: 10, room: 'dev' });
+    h.takeAll();
+    h.op(2, { type: 'whois', connectionId: 20, nick: 'alice' });
+    h.op(2, { type: 'whois', connectionId: 20, nick: 'A1ice' });
+    const notices = h.take(2).flatMap((op) => (op.type === 'reply' ? [op.notice] : []));
+    assert.deepEqual(notices, [
+      { kind: 'whois', nick: 'Alice', online: true, rooms: ['dev', 'lobby'], operator: false },
+      { kind: 'whois', nick: 'A1ice', online: false, rooms: [], operator: false },
+    ]);
+  });
+
   test('nicks are unique server-wide regardless of case', () => {
     const h = new Harness();
     assert.ok(h.hello(1, 10, 'Alice'));

@@ -131,8 +131,11 @@ export const serverMessage = {
     listing.kind === 'rooms'
       ? { type: 'rooms', rooms: listing.rooms.map(([room, members]) => ({ room, members })), more: listing.more }
       : { type: 'members', room: listing.room, nicks: listing.nicks, more: listing.more },
-  /** A private message carries the time it reached this connection (`nowMs`): the core stamps only room events. */
-  notice: (notice: Notice, nowMs: number): ServerMessage => {
+  /**
+   * A private message carries the time it reached this connection (`nowMs`): the core stamps only room
+   * events. A whois answer is not here: only IRC asks for one.
+   */
+  notice: (notice: Exclude<Notice, { kind: 'whois' }>, nowMs: number): ServerMessage => {
     switch (notice.kind) {
       case 'error':
         return { type: 'error', code: notice.code, message: errorSentence(notice.code, ...(notice.args as ErrorArgs<typeof notice.code>)) };

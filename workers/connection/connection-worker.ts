@@ -23,6 +23,7 @@ import type {
 import { BacklogWatch } from './backlog-watch.ts';
 import { ConnectionEventLog } from './connection-event-log.ts';
 import type { DialectFactory } from './dialects/dialect.ts';
+import { createIrcDialect } from './dialects/irc-dialect.ts';
 import { createLineDialect } from './dialects/line-dialect.ts';
 import { HttpFront } from './http-front.ts';
 import { InputGate } from './input-gate.ts';
@@ -84,8 +85,7 @@ const context: ConnectionContext = {
 /** The wire protocol spoken at each door; the browser door's is made per socket by the HTTP front, which serves it until the upgrade. */
 const dialects: Record<Exclude<Door, 'http'>, DialectFactory> = {
   line: createLineDialect,
-  // Until the IRC dialect is built, the IRC door speaks the line protocol.
-  irc: createLineDialect,
+  irc: createIrcDialect(Date.now()),
 };
 // The chat page's files are read once per worker; the acceptor hands over HTTP sockets only when the door is on.
 const httpFront = config.httpPort === undefined ? undefined : new HttpFront(config, config.httpOrigins);

@@ -22,7 +22,7 @@ import { ClientOutput, type FallenBehind, type OutputCounters } from './client-o
 import type { ConnectionEventLog } from './connection-event-log.ts';
 import type { Dialect, DialectFactory, DialectHost } from './dialects/dialect.ts';
 import type { LocalRooms } from './local-rooms.ts';
-import type { RoomEventEncoder } from './room-line-run.ts';
+import type { RoomEventEncoder, RoomEventFilter } from './room-line-run.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 
 /** The running totals a worker reports in its stats; connections and their outputs add to them. */
@@ -70,6 +70,8 @@ export interface ConnectionContext {
 }
 
 const closeGraceMs = 2000;
+/** A dialect that pings (IRC) pings a client silent this long (or for half the idle timeout, if shorter). */
+const pingAfterSilenceMs = 120_000;
 
 export class Connection implements ChatSessionHost, DialectHost {
   readonly connectionId: number;
@@ -77,13 +79,15 @@ export class Connection implements ChatSessionHost, DialectHost {
   readonly address: string;
   readonly output: ClientOutput;
   /** How this connection's dialect encodes runs of room events (members of one dialect share the bytes). */
-  readonly roomEncoder: RoomEventEncoder;
+  roomEncoder: RoomEventEncoder;
+  readonly roomEventFilter: RoomEventFilter | undefined;
   readonly #context: ConnectionContext;
   readonly #session: ChatSession;
   readonly #dialect: Dialect;
   readonly #floodGuard: FloodGuard;
   #handshakeTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
+  #pingTimer: NodeJS.Timeout | undefined;
 
   /** `dialect` makes the wire protocol of the door the socket came through. */
   constructor(connectionId: number, socket: Socket, context: ConnectionContext, dialect: DialectFactory) {
@@ -95,6 +99,7 @@ export class Connection implements ChatSessionHost, DialectHost {
     this.#session = new ChatSession(this);
     this.#dialect = dialect(this.#session, this, context.config);
     this.roomEncoder = this.#dialect.roomEncoder;
+    this.roomEventFilter = this.#dialect.roomEventFilter;
   }
 
   get config(): ServerConfig {
@@ -118,6 +123,12 @@ export class Connection implements ChatSessionHost, DialectHost {
         () => this.#guarded(() => this.#timedOut(errorNotice('IDLE_TIMEOUT', idleTimeoutMs / 1000))),
         idleTimeoutMs,
       );
+    }
+    const { ping } = this.#dialect;
+    if (ping !== undefined) {
+      // A client that answers pings is not idle; one that vanished is found sooner than by TCP keepalive.
+      const pingEveryMs = idleTimeoutMs > 0 ? Math.min(idleTimeoutMs / 2, pingAfterSilenceMs) : pingAfterSilenceMs;
+      this.#pingTimer = setInterval(() => this.#guarded(() => this.write(ping())), pingEveryMs);
     }
     this.#session.start();
     this.#context.events.connected(this);
@@ -148,7 +159,7 @@ export class Connection implements ChatSessionHost, DialectHost {
 
   show(event: ChatEvent, answer = false): void {
     const bytes = this.#dialect.encode(event);
-    // Some events are nothing in some dialects (a page needs no prompt for its nick): no delivery to count.
+    // Some events mean nothing in some protocols (the line protocol says nothing of becoming an operator, a page needs no nick prompt).
     if (bytes.length === 0) return;
     // Amplification counts against the sender: what its listing made us send is charged to it.
     if (answer) this.#floodGuard.charge(0, bytes.length, performance.now());
@@ -156,11 +167,15 @@ export class Connection implements ChatSessionHost, DialectHost {
   }
 
   write(bytes: Buffer): void {
-    this.output.write(bytes);
+    if (bytes.length > 0) this.output.write(bytes);
   }
 
   endWith(bytes: Buffer): void {
     this.output.end(bytes, closeGraceMs);
+  }
+
+  roomEncoderChanged(): void {
+    this.roomEncoder = this.#dialect.roomEncoder;
   }
 
   /** The line's first token was taken when it was read; the rest of the command's cost is charged now. */
@@ -217,6 +232,7 @@ export class Connection implements ChatSessionHost, DialectHost {
 
   #receive(chunk: Buffer): void {
     this.#idleTimer?.refresh();
+    this.#pingTimer?.refresh();
     this.#guarded(() => this.#dialect.receive(chunk));
   }
 
@@ -270,6 +286,7 @@ export class Connection implements ChatSessionHost, DialectHost {
   #closed(): void {
     clearTimeout(this.#handshakeTimer);
     clearTimeout(this.#idleTimer);
+    clearInterval(this.#pingTimer);
     this.#session.disconnected();
     this.output.abandon();
     const session = this.#session;

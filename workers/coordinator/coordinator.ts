@@ -92,6 +92,8 @@ export class Coordinator {
         return this.#withMember(op.connectionId, (member) => this.#rename(member, op.nick));
       case 'private':
         return this.#withMember(op.connectionId, (member) => this.#private(member, op.toNick, op.text));
+      case 'whois':
+        return this.#withMember(op.connectionId, (member) => this.#whois(member, op.nick));
       case 'list-rooms':
         return this.#answer(workerId, op.connectionId, this.#roomListAnswer());
       case 'list-members':
@@ -218,6 +220,19 @@ export class Coordinator {
       room.memberList = undefined;
       this.#broadcast(room, 'rename', previous, nick);
     }
+  }
+
+  /** Only the nick itself (up to ASCII case), not a look-alike: WHOIS asks about one user. */
+  #whois(asker: Member, nick: string): void {
+    const held = this.#membersByNick.get(nickKey(nick));
+    const target = held?.nick.toLowerCase() === nick.toLowerCase() ? held : undefined;
+    this.#reply(asker.workerId, asker.connectionId, {
+      kind: 'whois',
+      nick: target?.nick ?? nick,
+      online: target !== undefined,
+      rooms: target === undefined ? [] : [...target.rooms].map((room) => room.name).sort(),
+      operator: target?.isOperator === true,
+    });
   }
 
   #private(sender: Member, toNick: string, text: string): void {

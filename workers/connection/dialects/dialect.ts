@@ -4,11 +4,13 @@
 import type { ServerConfig } from '../../../src/config.ts';
 import type { ChatEvent } from '../chat-event.ts';
 import type { ChatSession } from '../chat-session.ts';
-import type { RoomEventEncoder } from '../room-line-run.ts';
+import type { RoomEventEncoder, RoomEventFilter } from '../room-line-run.ts';
 
 export interface Dialect {
   /** How this client's runs of room events are encoded: one shared object per protocol (and variant). */
   readonly roomEncoder: RoomEventEncoder;
+  /** Which of a run's events this client is to get, when not all (see RoomEventFilter). */
+  readonly roomEventFilter?: RoomEventFilter;
   /** Bytes from the client. */
   receive(chunk: Buffer): void;
   /** The session's nick claim is settled (accepted or refused): input that waited for it may go on. */
@@ -17,6 +19,8 @@ export interface Dialect {
   encode(event: ChatEvent): Buffer;
   /** The last event before the connection closes, when the protocol closes with more than it (WebSocket's close frame). */
   encodeLast?(event: ChatEvent): Buffer;
+  /** For a protocol with keep-alives (IRC's PING): what to send a client that has been silent a while. */
+  readonly ping?: () => Buffer;
 }
 
 /** What a dialect needs from its connection besides the session. */
@@ -30,6 +34,8 @@ export interface DialectHost {
   endWith(bytes: Buffer): void;
   /** Runs a handler the dialect was called back on (not receive): a bug met there costs this connection, never the worker. */
   guard(handler: () => void): void;
+  /** The dialect's roomEncoder changed (an IRC client's capabilities decide how its room lines look). */
+  roomEncoderChanged(): void;
 }
 
 export type DialectFactory = (session: ChatSession, host: DialectHost, config: ServerConfig) => Dialect;

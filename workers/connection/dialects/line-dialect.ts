@@ -149,8 +149,16 @@ export function renderChatEvent(event: ChatEvent): string {
       return currentRoomLine(event.room);
     case 'parted':
       return partedLine(event.room, event.current);
+    case 'joined':
+      // The join notice itself is a room event; only history, if any, is the client's own.
+      return event.events.length === 0 ? '' : renderHistory(event.room, event.events);
     case 'history':
       return renderHistory(event.room, event.events);
+    case 'goodbye':
+      return infoLine('Bye.');
+    case 'operator':
+      // The coordinator's own sentence says so.
+      return '';
     case 'info':
       return infoLine(event.text);
     case 'error':
@@ -159,6 +167,9 @@ export function renderChatEvent(event: ChatEvent): string {
       return event.echo ? privateEchoLine(event.to, event.from, event.text) : privateLine(event.from, event.text);
     case 'stats':
       return statsLines(event.stats);
+    case 'whois':
+      // The line protocol has no command that asks; /who lists a room's members.
+      return '';
     case 'rooms':
     case 'members':
       return listingLine(event);

@@ -119,8 +119,19 @@ export class WebSocketDialect implements Dialect {
         return serverMessage.current(event.room);
       case 'parted':
         return serverMessage.parted(event.room, event.current);
+      case 'joined':
+        // The join itself reaches the page as its own join event; only history, if any, is the page's own.
+        return event.events.length === 0 ? undefined : serverMessage.history(event.room, event.events);
       case 'history':
         return serverMessage.history(event.room, event.events);
+      case 'goodbye':
+        return serverMessage.info('Bye.');
+      case 'operator':
+        // The coordinator's own sentence says so.
+        return undefined;
+      case 'whois':
+        // Only IRC asks who holds a nick.
+        return undefined;
       case 'error':
       case 'info':
       case 'private':
@@ -132,8 +143,15 @@ export class WebSocketDialect implements Dialect {
         return serverMessage.info(plainText(statsLines(event.stats)));
       case 'server-text':
         return serverMessage.info(plainText(event.text));
+      default:
+        // Every kind of chat event is decided on here: a new one fails to compile until it is.
+        return unrendered(event);
     }
   }
+}
+
+function unrendered(event: never): undefined {
+  throw new Error(`no WebSocket rendering for ${JSON.stringify(event)}`);
 }
 
 /** Server lines (`-- ` and `!! `) as the lines of an info message. */
