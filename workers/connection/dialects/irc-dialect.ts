@@ -46,6 +46,7 @@ export function ircRoomEvent({ room, kind, nick, text, timeMs }: RoomEvent): Irc
 
 function ircRoomEncoder(capabilities: ReadonlySet<IrcCapability>): RoomEventEncoder {
   return {
+    filtered: true,
     encode(events) {
       let text = '';
       for (const event of events) for (const line of renderRoomEvent(ircRoomEvent(event), capabilities)) text += line;
