@@ -219,6 +219,15 @@ describe('IrcDialect', () => {
     assert.match(h.take().lines[0]!, /^:irc\.roomcast 401 ned olga :/);
   });
 
+  test('a NOTICE to a nick is never answered with an error; a PRIVMSG is', () => {
+    const h = registered('uma');
+    h.irc('NOTICE Vic :ping?', 'PRIVMSG vic :hello?');
+    h.take();
+    h.session.coordinatorOp({ type: 'reply', connectionId: 5, notice: errorNotice('NO_SUCH_NICK', 'Vic') });
+    h.session.coordinatorOp({ type: 'reply', connectionId: 5, notice: errorNotice('NO_SUCH_NICK', 'vic') });
+    assert.deepEqual(h.take().lines, [`:irc.roomcast 401 uma vic :${errorSentence('NO_SUCH_NICK', 'vic')}`]);
+  });
+
   test('own rename, part, operator status and quit are told in IRC terms', () => {
     const h = registered('pete');
     h.irc('NICK pat');
