@@ -222,6 +222,15 @@ describe('IrcDialect', () => {
     assert.match(h.take().lines[0]!, /^:irc\.roomcast 401 ned olga :/);
   });
 
+  test('a NOTICE to a nick is never answered with an error; a PRIVMSG is', () => {
+    const h = registered('uma');
+    h.irc('NOTICE Vic :ping?', 'PRIVMSG vic :hello?');
+    h.take();
+    h.session.coordinatorOp({ type: 'reply', connectionId: 5, notice: errorNotice('NO_SUCH_NICK', 'Vic') });
+    h.session.coordinatorOp({ type: 'reply', connectionId: 5, notice: errorNotice('NO_SUCH_NICK', 'vic') });
+    assert.deepEqual(h.take().lines, [`:irc.roomcast 401 uma vic :${errorSentence('NO_SUCH_NICK', 'vic')}`]);
+  });
+
   test('own rename, part, operator status and quit are told in IRC terms', () => {
     const h = registered('pete');
     h.irc('NICK pat');
@@ -270,6 +279,83 @@ describe('IrcDialect', () => {
     assert.equal(h.dialect.ping().length, 0);
     const r = registered('quinn');
     assert.equal(r.dialect.ping().toString(), 'PING irc.roomcast\r\n');
+  });
+
+  test('random IRC-ish input, before and after registering, never throws', () => {
+    // A seeded generator (mulberry32), so a failure can be replayed.
+    let seed = 8;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const words = [
+      'NICK',
+      'USER',
+      'CAP',
+      'LS',
+      'REQ',
+      'END',
+      'JOIN',
+      'PART',
+      'PRIVMSG',
+      'NOTICE',
+      'MODE',
+      'WHO',
+      'WHOIS',
+      'TOPIC',
+      'KICK',
+      'OPER',
+      'NAMES',
+      'LIST',
+      'PING',
+      'PONG',
+      'QUIT',
+      '#dev',
+      '#',
+      '#\u00e9',
+      'x',
+      ':',
+      ':trailing text',
+      '*',
+      '@a=b',
+      '@',
+      '\x01ACTION',
+      '\x01',
+      '0',
+      '302',
+      ',',
+      '#a,#b',
+      '-server-time',
+      'server-time',
+      '\u0000',
+      '\r',
+    ];
+    let h = new Harness();
+    h.session.start();
+    let registeredLines = 0;
+    for (let index = 0; index < 3000; index++) {
+      const line =
+        random() < 0.1
+          ? Buffer.from(Array.from({ length: Math.floor(random() * 40) }, () => Math.floor(random() * 256)))
+          : Buffer.from(Array.from({ length: 1 + Math.floor(random() * 6) }, () => pick(words)).join(' '));
+      h.dialect.receive(Buffer.concat([line, Buffer.from('\r\n')]));
+      if (h.session.phase === 'chatting') registeredLines++;
+      // The coordinator's side: a claim is answered, accepted or not.
+      const hello = h.ops.find((op) => op.type === 'hello');
+      if (hello !== undefined) {
+        h.session.coordinatorOp({ type: 'hello-result', connectionId: 5, nick: hello.nick, accepted: random() < 0.5, heldBy: undefined });
+      }
+      h.take();
+      // A client that quit (or was closed) is followed by a new one, registered or not.
+      if (h.ended !== undefined || h.session.ending) {
+        h = random() < 0.5 ? registered('fuzz') : new Harness();
+        if (h.session.phase === 'naming') h.session.start();
+      }
+    }
+    assert.ok(registeredLines > 500, `registered clients got ${registeredLines} lines`);
   });
 
   test('QUIT before registering closes at once with ERROR', () => {

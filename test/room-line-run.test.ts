@@ -69,7 +69,7 @@ test('a run ends at another room; a room without local members costs no encoding
 });
 
 test('a member with a filter gets its own encoding of what it keeps; the others still share one Buffer', () => {
-  const irc = countingEncoder('irc');
+  const irc = { ...countingEncoder('irc'), filtered: true };
   const rooms = new LocalRooms<Member>();
   const notOwn: RoomEventFilter = (events) =>
     events.some((event) => event.text === 'own') ? events.filter((event) => event.text !== 'own') : undefined;
@@ -87,4 +87,15 @@ test('a member with a filter gets its own encoding of what it keeps; the others 
   assert.equal(others[0]!.written[0]!.bytes.toString(), 'irc:a;irc:own;');
   assert.deepEqual(silent.written, [], 'nothing kept: nothing written');
   assert.equal(irc.calls, 2, 'once shared, once for the member that filtered');
+});
+
+test('an encoder that does not filter never asks its members’ filters', () => {
+  const line = countingEncoder('line');
+  const rooms = new LocalRooms<Member>();
+  const member = new Member(line, () => assert.fail('asked'));
+  rooms.add('dev', member);
+  const run = new RoomLineRun(rooms);
+  run.add(say('dev', 1, 'a'));
+  run.close();
+  assert.equal(member.written[0]!.bytes.toString(), 'line:a;');
 });

@@ -16,6 +16,11 @@ import type { LocalRooms } from './local-rooms.ts';
 /** How one wire protocol turns a run of room events into bytes. One shared object per protocol. */
 export interface RoomEventEncoder {
   encode(events: readonly RoomEvent[]): Buffer;
+  /**
+   * Whether its members may each leave events out (RunMember.roomEventFilter): only then is the filter
+   * asked, so a protocol without one (the line protocol) pays nothing per member for it.
+   */
+  readonly filtered?: boolean;
 }
 
 /**
@@ -70,15 +75,18 @@ export class RoomLineRun<Member extends RunMember> {
     let encoder: RoomEventEncoder | undefined;
     let bytes: Buffer | undefined;
     let byEncoder: Map<RoomEventEncoder, Buffer> | undefined;
+    let filtered = false;
     for (const member of members) {
       if (member.roomEncoder !== encoder) {
         if (encoder !== undefined && bytes !== undefined) (byEncoder ??= new Map()).set(encoder, bytes);
         encoder = member.roomEncoder;
         bytes = byEncoder?.get(encoder) ?? encoder.encode(events);
+        filtered = encoder.filtered === true;
       }
-      const own = member.roomEventFilter?.(events);
+      const own = filtered ? member.roomEventFilter?.(events) : undefined;
       if (own === undefined) member.output.write(bytes!, lines);
-      else if (own.length > 0) member.output.write(encoder.encode(own), own.length);
+      // What a member keeps of the run is encoded for it alone (an IRC client that spoke in the run).
+      else if (own.length > 0) member.output.write(encoder!.encode(own), own.length);
     }
   }
 }

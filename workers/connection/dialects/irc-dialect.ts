@@ -32,6 +32,7 @@ import {
 import { closingLine } from '../../../src/protocol/irc/irc-replies.ts';
 import { channelName, ircServerName, userSource } from '../../../src/protocol/irc/irc-server-identity.ts';
 import { LineFramer, type LineSink } from '../../../src/protocol/line-framer.ts';
+import { nickKey } from '../../../src/protocol/names.ts';
 import { statsLines } from '../../../src/protocol/stats-lines.ts';
 import type { RoomEvent } from '../../../src/thread-messages.ts';
 import type { ChatEvent } from '../chat-event.ts';
@@ -46,6 +47,7 @@ export function ircRoomEvent({ room, kind, nick, text, timeMs }: RoomEvent): Irc
 
 function ircRoomEncoder(capabilities: ReadonlySet<IrcCapability>): RoomEventEncoder {
   return {
+    filtered: true,
     encode(events) {
       let text = '';
       for (const event of events) for (const line of renderRoomEvent(ircRoomEvent(event), capabilities)) text += line;
@@ -71,6 +73,8 @@ export const ircMotd = [
 
 /** Held lines past this many, while a nick is being claimed, are refused (as the line dialect does). */
 const maxHeldWhileClaiming = 256;
+/** Nicks with NOTICEs awaiting an answer that are tracked at once (past it an error may answer a NOTICE). */
+const maxPendingNotices = 64;
 /** NAMES and WHO awaiting the coordinator's answer at once; past it one is answered with an empty list. */
 const maxPendingListings = 64;
 const nothing = Buffer.alloc(0);
@@ -93,6 +97,11 @@ export class IrcDialect implements Dialect, LineSink {
   readonly #listings: MemberListing[] = [];
   #batches = 0;
   #operator = false;
+  /**
+   * NOTICEs to nicks not answered yet, by nickKey (as the coordinator finds the recipient): the coordinator answers each private message
+   * with its echo or NO_SUCH_NICK, and a NOTICE must never be answered with an error (RFC 2812 §3.3.2).
+   */
+  readonly #pendingNotices = new Map<string, number>();
 
   constructor(session: ChatSession, host: DialectHost, config: Pick<ServerConfig, 'maxRoomsPerClient'>, createdAtMs: number) {
     this.#session = session;
@@ -234,6 +243,10 @@ export class IrcDialect implements Dialect, LineSink {
         session.command({ kind: 'switch', room: intent.room });
         return session.command({ kind: intent.kind, text: intent.text });
       case 'msg':
+        if (intent.notice && this.#pendingNotices.size < maxPendingNotices) {
+          const key = nickKey(intent.nick);
+          this.#pendingNotices.set(key, (this.#pendingNotices.get(key) ?? 0) + 1);
+        }
         // A private /me has no form of its own in roomcast: its text goes as a message.
         return session.command({ kind: 'msg', nick: intent.nick, text: intent.text });
       case 'join':
@@ -312,6 +325,7 @@ export class IrcDialect implements Dialect, LineSink {
           const holder = event.code === 'NICK_LOOKALIKE' ? String(event.args[1]) : undefined;
           return this.#registrationOutputs(this.#registration.claimResult({ accepted: false, holder }));
         }
+        if (event.code === 'NO_SUCH_NICK' && this.#noticeAnswered(String(event.args[0]))) return '';
         return ircErrorReply(
           { target: this.#target, command: this.#command, channel: this.#channel },
           event.code,
@@ -325,6 +339,7 @@ export class IrcDialect implements Dialect, LineSink {
         this.#operator = true;
         return this.#numeric('RPL_YOUREOPER') + serializeIrcMessage({ source: userSource(nick), command: 'MODE', params: [nick, '+o'] });
       case 'private':
+        if (event.echo) this.#noticeAnswered(event.to);
         if (event.echo && !seesOwnMessage(capabilities)) return '';
         return renderPrivateEvent(
           { sender: event.from, recipient: event.to, text: event.text, action: false, timeMs: Date.now() },
@@ -380,6 +395,16 @@ export class IrcDialect implements Dialect, LineSink {
       case 'server-text':
         return this.#notices(event.text);
     }
+  }
+
+  /** Whether an answer about `nick` was for a NOTICE (and so is one fewer pending). */
+  #noticeAnswered(nick: string): boolean {
+    const key = nickKey(nick);
+    const pending = this.#pendingNotices.get(key);
+    if (pending === undefined) return false;
+    if (pending === 1) this.#pendingNotices.delete(key);
+    else this.#pendingNotices.set(key, pending - 1);
+    return true;
   }
 
   /** Line-protocol text as server NOTICEs, one per line. */
