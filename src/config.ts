@@ -6,7 +6,12 @@ import { type LogFormat, type LogLevel, logLevels } from './log.ts';
 
 export interface ServerConfig {
   host: string;
+  /** The line protocol's port (docs/protocol.md). */
   port: number;
+  /** The IRC door's port, on the same host; undefined (--no-irc) turns the door off. */
+  ircPort: number | undefined;
+  /** The browser door's port (HTTP and WebSocket), on the same host; undefined (--no-http) turns it off. */
+  httpPort: number | undefined;
   workers: number;
   historySize: number;
   /** A room's history also stays under this many bytes (UTF-8), so long lines cannot inflate it. */
@@ -90,6 +95,8 @@ function openFileLimit(): number | undefined {
 export const defaultConfig: ServerConfig = {
   host: '127.0.0.1',
   port: 9999,
+  ircPort: 6667,
+  httpPort: 8080,
   workers: availableParallelism(),
   historySize: 100,
   historyMaxBytes: 32 * 1024,
@@ -142,6 +149,15 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .description('Multi-user broadcast chat server (line protocol over TCP, optionally TLS).')
     .option('--host <address>', 'address to listen on', d.host)
     .option('--port <number>', 'TCP port (0 picks a free one)', integer(0, 65535), d.port)
+    .option('--irc-port <number>', 'IRC port, on the same host (0 picks a free one)', integer(0, 65535), d.ircPort)
+    .option('--no-irc', 'turn the IRC door off')
+    .option(
+      '--http-port <number>',
+      'browser port (HTTP and WebSocket), on the same host (0 picks a free one)',
+      integer(0, 65535),
+      d.httpPort,
+    )
+    .option('--no-http', 'turn the browser door off')
     .option('--workers <number>', 'connection worker threads', integer(1, 64), d.workers)
     .option('--history-size <lines>', 'lines of history kept per room', integer(0, 100_000), d.historySize)
     .option('--history-max-bytes <n>', 'bytes of history kept per room', integer(0, 1024 ** 3), d.historyMaxBytes)
@@ -219,11 +235,13 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .showHelpAfterError('Run with --help for the list of flags (npm start -- --help).')
     .allowExcessArguments(false)
     .parse(argv, { from: 'user' });
-  const { tlsCert, tlsKey, operatorPasswordFile, ...options } = program.opts<
+  const { tlsCert, tlsKey, operatorPasswordFile, irc, http, ...options } = program.opts<
     Omit<ServerConfig, 'tlsCertFile' | 'tlsKeyFile' | 'operatorPassword'> & {
       tlsCert?: string;
       tlsKey?: string;
       operatorPasswordFile?: string;
+      irc: boolean;
+      http: boolean;
     }
   >();
   if ((tlsCert === undefined) !== (tlsKey === undefined)) program.error('error: --tls-cert and --tls-key go together');
@@ -240,6 +258,8 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     ...d,
     ...options,
     historyOnJoin: Math.min(options.historyOnJoin, options.historySize),
+    ircPort: irc ? options.ircPort : undefined,
+    httpPort: http ? options.httpPort : undefined,
     tlsCertFile: tlsCert,
     tlsKeyFile: tlsKey,
     // An empty password would let anyone in: treat it as none.

@@ -19,10 +19,20 @@ const server = await startServer(config, log).catch((error: Error) => {
   process.exit(1);
 });
 const { address, port } = server.address;
-const tls = server.tlsAddress === undefined ? '' : `, TLS on ${server.tlsAddress.address}:${server.tlsAddress.port}`;
+// The line protocol's address comes first, followed by a space: tools read its port from "listening on HOST:PORT ".
+const doors = (
+  [
+    ['TLS', server.tlsAddress],
+    ['IRC', server.ircAddress],
+    ['HTTP', server.httpAddress],
+  ] as const
+)
+  .filter(([, door]) => door !== undefined)
+  .map(([name, door]) => `, ${name} on ${door!.address}:${door!.port}`)
+  .join('');
 log.info(
-  { address, port, workers: config.workers, node: process.version },
-  `roomcast listening on ${address}:${port}${tls} with ${config.workers} connection workers (pid ${process.pid}, Node ${process.version})`,
+  { address, port, ircPort: server.ircAddress?.port, httpPort: server.httpAddress?.port, workers: config.workers, node: process.version },
+  `roomcast listening on ${address}:${port} (line protocol)${doors} with ${config.workers} connection workers (pid ${process.pid}, Node ${process.version})`,
 );
 
 if (config.statsIntervalMs > 0) {

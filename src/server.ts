@@ -10,11 +10,17 @@ import type { ServerStats } from './control-api.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { MetricsHttpServer } from './metrics/metrics-http-server.ts';
 import { errorNotice } from './protocol/errors.ts';
+import type { Door } from './thread-messages.ts';
 
 export interface RunningServer {
+  /** The line protocol's address. */
   readonly address: AddressInfo;
   /** The TLS listener's address, when --tls-cert and --tls-key were given. */
   readonly tlsAddress: AddressInfo | undefined;
+  /** The IRC door's address, unless --no-irc. */
+  readonly ircAddress: AddressInfo | undefined;
+  /** The browser door's address, unless --no-http. */
+  readonly httpAddress: AddressInfo | undefined;
   /** Whole-server stats; a worker that dies or hangs meanwhile is left out (see Supervisor.stats). */
   /** The Prometheus endpoint's address, when --metrics-port was given. */
   readonly metricsAddress: AddressInfo | undefined;
@@ -37,10 +43,21 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
   const supervisor = new Supervisor(config, log);
   const listeners: Server[] = [];
   let metrics: MetricsHttpServer | undefined;
+  const open = async (port: number, door: Door, tls: boolean) => {
+    const listener = await listen(config.host, port, supervisor, door, tls, log);
+    listeners.push(listener);
+    return listener.address() as AddressInfo;
+  };
+  let address: AddressInfo;
+  let tlsAddress: AddressInfo | undefined;
+  let ircAddress: AddressInfo | undefined;
+  let httpAddress: AddressInfo | undefined;
   try {
     await supervisor.started();
-    listeners.push(await listen(config.host, config.port, supervisor, false, log));
-    if (config.tlsCertFile !== undefined) listeners.push(await listen(config.host, config.tlsPort, supervisor, true, log));
+    address = await open(config.port, 'line', false);
+    if (config.tlsCertFile !== undefined) tlsAddress = await open(config.tlsPort, 'line', true);
+    if (config.ircPort !== undefined) ircAddress = await open(config.ircPort, 'irc', false);
+    if (config.httpPort !== undefined) httpAddress = await open(config.httpPort, 'http', false);
     if (config.metricsPort !== undefined) {
       // Loaded only when asked for: prom-client adds ~75 ms to every start otherwise.
       const { startMetricsHttpServer } = await import('./metrics/metrics-http-server.ts');
@@ -52,8 +69,10 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
     throw error;
   }
   return {
-    address: listeners[0]!.address() as AddressInfo,
-    tlsAddress: listeners[1]?.address() as AddressInfo | undefined,
+    address,
+    tlsAddress,
+    ircAddress,
+    httpAddress,
     metricsAddress: metrics?.address,
     stats: () => supervisor.stats(),
     async close() {

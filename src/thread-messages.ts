@@ -16,7 +16,11 @@ import type { MessagePort } from 'node:worker_threads';
 import type { ServerConfig } from './config.ts';
 import type { ErrorCode } from './protocol/errors.ts';
 
-export type AcceptorToConnectionWorker = { type: 'adopt-socket'; connectionId: number; socket: Socket; tls: boolean };
+/** Which protocol a listener speaks: the line protocol, IRC, or the browser's HTTP and WebSocket. */
+export type Door = 'line' | 'irc' | 'http';
+
+/** `door` is the protocol of the listener that accepted the socket; `tls` whether it is to be unwrapped first. */
+export type AcceptorToConnectionWorker = { type: 'adopt-socket'; connectionId: number; socket: Socket; door: Door; tls: boolean };
 
 export type ConnectionWorkerToAcceptor =
   /** Sent once, when the worker's module has loaded and its ports are wired: it may be handed sockets. */

@@ -136,7 +136,7 @@ describe('ChatSession', () => {
     session.coordinatorOp({ type: 'joined', connectionId: 7, room: 'dev', history });
     assert.ok(host.localRooms.has('dev'));
     assert.deepEqual(host.take().shown, [
-      { kind: 'history', room: 'dev', events: [{ room: 'dev', seq: 4, kind: 'say', nick: 'bob', text: 'earlier', timeMs: 1000 }] },
+      { kind: 'joined', room: 'dev', events: [{ room: 'dev', seq: 4, kind: 'say', nick: 'bob', text: 'earlier', timeMs: 1000 }] },
     ]);
     session.command({ kind: 'say', text: 'hello dev' });
     session.command({ kind: 'join', room: 'lobby' });
@@ -154,6 +154,23 @@ describe('ChatSession', () => {
     assert.deepEqual(host.take().shown, [{ kind: 'parted', room: 'lobby', current: 'dev' }]);
     session.command({ kind: 'switch', room: 'lobby' });
     assert.deepEqual(host.take().shown, [errorNotice('NOT_IN_ROOM', 'lobby')]);
+  });
+
+  test('for other dialects: every join is shown (history or not), isIn, names on joining uncharged, becoming an operator', () => {
+    const { host, session } = chatting();
+    session.command({ kind: 'join', room: 'dev' });
+    assert.ok(session.isIn('dev') && session.isIn('lobby') && !session.isIn('ops'));
+    session.coordinatorOp({ type: 'joined', connectionId: 7, room: 'dev', history: [] });
+    host.take();
+    session.namesOnJoin('dev');
+    assert.deepEqual(host.take().ops, [{ type: 'list-members', connectionId: 7, room: 'dev' }]);
+    assert.deepEqual(host.charged, [], 'part of the join, not a listing');
+    session.coordinatorOp({ type: 'joined', connectionId: 7, room: 'lobby', history: [] });
+    session.coordinatorOp({ type: 'oper-granted', connectionId: 7 });
+    assert.deepEqual(host.take().shown, [{ kind: 'operator' }]);
+    const fresh = new ChatSession(new RecordingHost());
+    fresh.namesOnJoin('dev');
+    assert.ok(!fresh.isIn('lobby'));
   });
 
   test('a join answered after the client parted again does not make it a member', () => {
@@ -192,7 +209,7 @@ describe('ChatSession', () => {
     assert.ok(host.localRooms.has('lobby'), 'still a member until left');
     assert.deepEqual(host.ended, []);
     session.coordinatorOp({ type: 'left', connectionId: 7 });
-    assert.deepEqual(host.ended, [{ kind: 'info', text: 'Bye.' }]);
+    assert.deepEqual(host.ended, [{ kind: 'goodbye', reason: 'see you' }]);
     assert.equal(host.localRooms.size, 0);
     assert.equal(session.closeReason, 'see you');
   });

@@ -25,6 +25,16 @@ test('flags are parsed and history on join never exceeds the history size', () =
   assert.equal(config.historyOnJoin, 5);
 });
 
+test('the IRC and browser doors are on by default (6667, 8080), moved with --irc-port/--http-port, shut with --no-irc/--no-http', () => {
+  const defaults = parseServerArgs([], {});
+  assert.deepEqual([defaults.ircPort, defaults.httpPort], [6667, 8080]);
+  const moved = parseServerArgs(['--irc-port', '0', '--http-port', '7000'], {});
+  assert.deepEqual([moved.ircPort, moved.httpPort], [0, 7000]);
+  const shut = parseServerArgs(['--no-irc', '--no-http'], {});
+  assert.deepEqual([shut.ircPort, shut.httpPort], [undefined, undefined]);
+  assert.ok(!('irc' in shut) && !('http' in shut), 'the negations do not leak into the config');
+});
+
 test('the write-stall deadline defaults to 20 s and is set with --write-stall-ms', () => {
   assert.equal(parseServerArgs([], {}).writeStallMs, 20_000);
   assert.equal(parseServerArgs(['--write-stall-ms', '5000'], {}).writeStallMs, 5000);
@@ -63,6 +73,7 @@ test('the operator password comes from the environment or a file, never from arg
 for (const [args, message] of [
   [['--workers', 'many'], /--workers.*expected a whole number/],
   [['--port', '70000'], /--port.*expected a whole number from 0 to 65535/],
+  [['--irc-port', 'six'], /--irc-port.*expected a whole number from 0 to 65535/],
   [['--metrics-port', 'on'], /--metrics-port.*expected a whole number from 0 to 65535/],
   [['--colour'], /unknown option '--colour'/],
   [['--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
@@ -81,7 +92,19 @@ for (const [args, message] of [
 test('--help documents the flags and exits 0', () => {
   const result = spawnSync(process.execPath, [mainScript, '--help'], { encoding: 'utf8', timeout: 10_000 });
   assert.equal(result.status, 0);
-  for (const flag of ['--workers', '--host', '--port', '--history-size', '--max-output-bytes', '--tls-cert', '--metrics-port']) {
+  for (const flag of [
+    '--workers',
+    '--host',
+    '--port',
+    '--irc-port',
+    '--no-irc',
+    '--http-port',
+    '--no-http',
+    '--history-size',
+    '--max-output-bytes',
+    '--tls-cert',
+    '--metrics-port',
+  ]) {
     assert.ok(result.stdout.includes(flag), `--help mentions ${flag}`);
   }
 });

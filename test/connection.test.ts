@@ -15,6 +15,7 @@ import { BacklogWatch } from '../workers/connection/backlog-watch.ts';
 import { ConnectionEventLog } from '../workers/connection/connection-event-log.ts';
 import { LocalRooms } from '../workers/connection/local-rooms.ts';
 import { Connection, type ConnectionContext, zeroConnectionCounters } from '../workers/connection/connection.ts';
+import { createLineDialect } from '../workers/connection/dialects/line-dialect.ts';
 import { WriteBatcher } from '../workers/connection/write-batcher.ts';
 import { LineClient } from './helpers/line-client.ts';
 
@@ -46,7 +47,7 @@ test('an op from the coordinator that the session cannot handle costs that conne
     counters,
     onClosed() {},
   };
-  const session = new Connection(7, socket, context);
+  const session = new Connection(7, socket, context, createLineDialect);
   session.start();
   client.send('tester');
   const nextOp = async (type: WorkerOp['type']) => {

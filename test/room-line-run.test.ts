@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RoomEvent } from '../src/thread-messages.ts';
 import { LocalRooms } from '../workers/connection/local-rooms.ts';
-import { type RoomEventEncoder, RoomLineRun } from '../workers/connection/room-line-run.ts';
+import { type RoomEventEncoder, type RoomEventFilter, RoomLineRun } from '../workers/connection/room-line-run.ts';
 
 /** An encoder that counts its calls and shows each event as `<tag>:<text>`. */
 function countingEncoder(tag: string): RoomEventEncoder & { calls: number } {
@@ -17,10 +17,12 @@ function countingEncoder(tag: string): RoomEventEncoder & { calls: number } {
 
 class Member {
   readonly roomEncoder: RoomEventEncoder;
+  readonly roomEventFilter: RoomEventFilter | undefined;
   readonly written: { bytes: Buffer; lines: number }[] = [];
   readonly output = { write: (bytes: Buffer, lines: number) => this.written.push({ bytes, lines }) };
-  constructor(encoder: RoomEventEncoder) {
+  constructor(encoder: RoomEventEncoder, filter?: RoomEventFilter) {
     this.roomEncoder = encoder;
+    this.roomEventFilter = filter;
   }
 }
 
@@ -64,4 +66,25 @@ test('a run ends at another room; a room without local members costs no encoding
     member.written.map(({ bytes, lines }) => [bytes.toString(), lines]),
     [['line:a;line:b;', 2]],
   );
+});
+
+test('a member with a filter gets its own encoding of what it keeps; the others still share one Buffer', () => {
+  const irc = countingEncoder('irc');
+  const rooms = new LocalRooms<Member>();
+  const notOwn: RoomEventFilter = (events) =>
+    events.some((event) => event.text === 'own') ? events.filter((event) => event.text !== 'own') : undefined;
+  const sender = new Member(irc, notOwn);
+  const others = [new Member(irc, () => undefined), new Member(irc, () => undefined)];
+  const silent = new Member(irc, () => []);
+  for (const member of [...others, sender, silent]) rooms.add('dev', member);
+  const run = new RoomLineRun(rooms);
+  run.add(say('dev', 1, 'a'));
+  run.add(say('dev', 2, 'own'));
+  run.close();
+  assert.equal(sender.written[0]!.bytes.toString(), 'irc:a;');
+  assert.equal(sender.written[0]!.lines, 1);
+  assert.equal(others[0]!.written[0]!.bytes, others[1]!.written[0]!.bytes, 'shared');
+  assert.equal(others[0]!.written[0]!.bytes.toString(), 'irc:a;irc:own;');
+  assert.deepEqual(silent.written, [], 'nothing kept: nothing written');
+  assert.equal(irc.calls, 2, 'once shared, once for the member that filtered');
 });

@@ -41,9 +41,11 @@ const script = (relative: string): string => fileURLToPath(new URL(relative, imp
 /**
  * Benchmarks measure fan-out, not the abuse guards: flood limits, the per-IP cap and the per-IP connect
  * rate are off (every client is on 127.0.0.1), and a client may fall 64 MiB behind before it is dropped
- * as a slow consumer.
+ * as a slow consumer. Only the line protocol is measured: the IRC and browser doors stay shut.
  */
 export const roomcastBenchFlags = [
+  '--no-irc',
+  '--no-http',
   '--flood-messages-per-second',
   '0',
   '--flood-bytes-per-second',

@@ -22,18 +22,20 @@ import {
   type SupervisorControl,
 } from '../control-api.ts';
 import type { Logger } from '../log.ts';
-import { type ErrorCode, errorLine } from '../protocol/errors.ts';
+import type { ErrorCode } from '../protocol/errors.ts';
 import type {
   AcceptorToConnectionWorker,
   ConnectionWorkerData,
   ConnectionWorkerToAcceptor,
   CoordinatorData,
+  Door,
   Notice,
   SupervisorToCoordinator,
 } from '../thread-messages.ts';
 import { ConnectRateLimiter } from './connect-rate-limiter.ts';
 import { startThreadLoadGauge } from '../thread-load.ts';
 import { ConnectionLedger } from './connection-ledger.ts';
+import { type DoorRefusals, doorRefusals } from './door-refusals.ts';
 import { RestartBackoff } from './restart-backoff.ts';
 
 const coordinatorScript = new URL('../../workers/coordinator/coordinator-worker.ts', import.meta.url);
@@ -78,7 +80,7 @@ export class Supervisor {
   readonly #restartTimers = new Set<NodeJS.Timeout>();
   readonly #ledger = new ConnectionLedger();
   readonly #connectRate: ConnectRateLimiter | undefined;
-  readonly #refusalLines: Record<RefusalCode, string>;
+  readonly #refusals: DoorRefusals;
   /** Settles once every first worker is ready or dead: fulfilled if at least one is ready. */
   readonly #started = Promise.withResolvers<void>();
   #firstWorkersSettled = 0;
@@ -102,12 +104,7 @@ export class Supervisor {
       config.maxConnectsPerIpPerSecond > 0
         ? new ConnectRateLimiter(config.maxConnectsPerIpPerSecond, config.connectBurstPerIp, maxRateTrackedAddresses)
         : undefined;
-    this.#refusalLines = {
-      SERVER_UNAVAILABLE: errorLine('SERVER_UNAVAILABLE'),
-      SERVER_FULL: errorLine('SERVER_FULL'),
-      CONNECTING_TOO_FAST: errorLine('CONNECTING_TOO_FAST', config.maxConnectsPerIpPerSecond),
-      TOO_MANY_CONNECTIONS: errorLine('TOO_MANY_CONNECTIONS', config.maxConnectionsPerIp),
-    };
+    this.#refusals = doorRefusals(config);
     const control = new MessageChannel();
     const data: CoordinatorData = { config, controlPort: control.port2 };
     this.#coordinator = new Worker(coordinatorScript, { workerData: data, transferList: [control.port2] });
@@ -150,13 +147,13 @@ export class Supervisor {
     return 'admit';
   }
 
-  /** The one line a refused client is told. */
-  refusalLine(code: RefusalCode): string {
-    return this.#refusalLines[code];
+  /** What a refused client of `door` is told, in its protocol. */
+  refusalText(door: Door, code: RefusalCode): string {
+    return this.#refusals[door][code];
   }
 
   /** Gives an admitted socket to the ready worker with the fewest connections. */
-  handOff(socket: Socket, key: string, tls: boolean): void {
+  handOff(socket: Socket, key: string, door: Door, tls: boolean): void {
     let chosen: ConnectionWorkerSlot | undefined;
     for (const slot of this.#slots) {
       if (slot.state !== 'ready') continue;
@@ -169,7 +166,7 @@ export class Supervisor {
     this.#accepted++;
     this.#ledger.add(connectionId, chosen.workerId, key);
     chosen.unacknowledged.add(connectionId);
-    const message: AcceptorToConnectionWorker = { type: 'adopt-socket', connectionId, socket, tls };
+    const message: AcceptorToConnectionWorker = { type: 'adopt-socket', connectionId, socket, door, tls };
     // Node 26 transfers an accepted, never-read socket's handle to the worker; main never sees its bytes.
     chosen.worker.postMessage(message, [socket]);
   }

@@ -39,7 +39,10 @@ const isRunning = (pid: number) => {
 };
 
 test('SIGTERM to `npm start` stops the server and closes its port', async (t) => {
-  const npm = spawn('npm', ['start', '--', '--port', '0', '--workers', '1'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+  const npm = spawn('npm', ['start', '--', '--port', '0', '--irc-port', '0', '--http-port', '0', '--workers', '1'], {
+    cwd: projectRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   npm.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
   npm.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));

@@ -16,7 +16,16 @@ export interface TestServer {
  * test sets it (test/e2e/connect-rate.test.ts tests the limit itself).
  */
 // In-process servers log warnings and worse only: their threads' records go to the test's own stdout.
-const testDefaults: Partial<ServerConfig> = { host: '127.0.0.1', port: 0, workers: 2, maxConnectsPerIpPerSecond: 0, logLevel: 'warn' };
+// Every door listens on a free port, so tests running in parallel never collide.
+const testDefaults: Partial<ServerConfig> = {
+  host: '127.0.0.1',
+  port: 0,
+  ircPort: 0,
+  httpPort: 0,
+  workers: 2,
+  maxConnectsPerIpPerSecond: 0,
+  logLevel: 'warn',
+};
 
 /** `log` receives the acceptor's records (see captureLog); by default they go to stdout. */
 export async function startTestServer(overrides: Partial<ServerConfig> = {}, log?: Logger): Promise<TestServer> {

@@ -16,8 +16,14 @@ export type ChatEvent =
   | { kind: 'current-room'; room: string }
   /** The client left `room`; `current` is its current room now, if any. */
   | { kind: 'parted'; room: string; current: string | undefined }
-  /** A room's replayed events, oldest first: on joining, or asked for with /history. */
+  /** The client is in `room` now; `events` is its history (--history-on-join), oldest first, maybe none. */
+  | { kind: 'joined'; room: string; events: readonly RoomEvent[] }
+  /** A room's replayed events, oldest first, asked for with /history. */
   | { kind: 'history'; room: string; events: readonly RoomEvent[] }
+  /** The client quit (with `reason`, '' for none): the last thing it is shown. */
+  | { kind: 'goodbye'; reason: string }
+  /** The operator password was right: the client is an operator from now on. */
+  | { kind: 'operator' }
   | { kind: 'stats'; stats: ServerStats }
   /** Text already in the line protocol, shown as it is: what the line dialect says of its own. */
   | { kind: 'server-text'; text: string };

@@ -86,6 +86,19 @@ export class ChatSession {
     return this.#closeReason;
   }
 
+  /** Whether the client is in `room` (or has asked to join it and not been refused). */
+  isIn(room: string): boolean {
+    return this.#rooms.includes(room);
+  }
+
+  /**
+   * Asks for a room's members for a dialect that shows them on joining (IRC's JOIN answers with NAMES):
+   * part of the join, so not charged as a listing is (the answer's bytes still are).
+   */
+  namesOnJoin(room: string): void {
+    if (this.#phase === 'chatting') this.#host.send({ type: 'list-members', connectionId: this.#host.connectionId, room });
+  }
+
   /** Leaving or closed: the client's input is no longer read. */
   get ending(): boolean {
     return this.#phase === 'leaving' || this.#phase === 'closed';
@@ -167,8 +180,7 @@ export class ChatSession {
         // and only once: after a quick /join, /part, /join the first answer already made it a member.
         if (!this.#rooms.includes(op.room) || host.isLocalMember(op.room)) return;
         host.joinLocal(op.room);
-        if (op.history.length > 0) host.show({ kind: 'history', room: op.room, events: op.history.map(unpackRoomEvent) });
-        return;
+        return host.show({ kind: 'joined', room: op.room, events: op.history.map(unpackRoomEvent) });
       case 'parted':
         // Only now: every event of the room sequenced before the part (this client's own last line
         // included) has reached it. A re-join sent since then is answered by a `joined` after this.
@@ -182,7 +194,7 @@ export class ChatSession {
         return host.show(op.notice);
       case 'oper-granted':
         this.#isOperator = true;
-        return;
+        return host.show({ kind: 'operator' });
       case 'answer':
         return host.show(op.listing, true);
       case 'history':
@@ -268,8 +280,10 @@ export class ChatSession {
         host.chargeCommand(historyCost(count));
         return host.send({ type: 'history', connectionId, room, count });
       }
-      case 'quit':
-        return this.close({ kind: 'info', text: 'Bye.' }, command.reason === undefined ? '' : shortenReason(command.reason));
+      case 'quit': {
+        const reason = command.reason === undefined ? '' : shortenReason(command.reason);
+        return this.close({ kind: 'goodbye', reason }, reason);
+      }
       case 'oper':
         // Checked by the coordinator, which limits tries per connection and per address across workers.
         return host.send({ type: 'oper', connectionId, password: command.password });

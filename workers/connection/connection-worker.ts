@@ -17,10 +17,15 @@ import type {
   ConnectionWorkerData,
   ConnectionWorkerToAcceptor,
   CoordinatorOp,
+  Door,
   WorkerOp,
 } from '../../src/thread-messages.ts';
 import { BacklogWatch } from './backlog-watch.ts';
 import { ConnectionEventLog } from './connection-event-log.ts';
+import type { DialectFactory } from './dialects/dialect.ts';
+import { createHttpPlaceholderDialect } from './dialects/http-placeholder-dialect.ts';
+import { createIrcDialect } from './dialects/irc-dialect.ts';
+import { createLineDialect } from './dialects/line-dialect.ts';
 import { InputGate } from './input-gate.ts';
 import { LocalRooms } from './local-rooms.ts';
 import { RoomLineRun } from './room-line-run.ts';
@@ -77,18 +82,24 @@ const context: ConnectionContext = {
     if (connections.size === 0) allClosed?.();
   },
 };
+/** The wire protocol spoken at each door. */
+const dialects: Record<Door, DialectFactory> = {
+  line: createLineDialect,
+  irc: createIrcDialect(Date.now()),
+  http: createHttpPlaceholderDialect,
+};
 // Read once per worker, so a restarted worker picks up a renewed certificate.
 const secureContext: SecureContext | undefined =
   config.tlsCertFile === undefined || config.tlsKeyFile === undefined
     ? undefined
     : createSecureContext({ cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) });
 
-acceptor.on('message', ({ connectionId, socket, tls }: AcceptorToConnectionWorker) => {
+acceptor.on('message', ({ connectionId, socket, door, tls }: AcceptorToConnectionWorker) => {
   if (dieOnFirstSocket) throw new Error(`connection worker ${workerId} died before adopting a socket (test hook)`);
   socket.setNoDelay(true);
   if (config.keepAliveMs > 0) socket.setKeepAlive(true, config.keepAliveMs);
   const stream: Socket = tls ? new TLSSocket(socket, { isServer: true, secureContext: secureContext! }) : socket;
-  const connection = new Connection(connectionId, stream, context);
+  const connection = new Connection(connectionId, stream, context, dialects[door]);
   connections.set(connectionId, connection);
   connection.start();
   acceptorPort.send({ type: 'socket-adopted', connectionId });

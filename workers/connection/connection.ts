@@ -20,9 +20,9 @@ import { errorNotice } from '../../src/protocol/errors.ts';
 import { ChatSession, type ChatSessionHost, type ConnectionOp } from './chat-session.ts';
 import { ClientOutput, type FallenBehind, type OutputCounters } from './client-output.ts';
 import type { ConnectionEventLog } from './connection-event-log.ts';
-import { LineDialect } from './dialects/line-dialect.ts';
+import type { Dialect, DialectFactory, DialectHost } from './dialects/dialect.ts';
 import type { LocalRooms } from './local-rooms.ts';
-import type { RoomEventEncoder } from './room-line-run.ts';
+import type { RoomEventEncoder, RoomEventFilter } from './room-line-run.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 
 /** The running totals a worker reports in its stats; connections and their outputs add to them. */
@@ -70,30 +70,36 @@ export interface ConnectionContext {
 }
 
 const closeGraceMs = 2000;
+/** A dialect that pings (IRC) pings a client silent this long (or for half the idle timeout, if shorter). */
+const pingAfterSilenceMs = 120_000;
 
-export class Connection implements ChatSessionHost {
+export class Connection implements ChatSessionHost, DialectHost {
   readonly connectionId: number;
   /** The client's address, for per-address limits and logs. */
   readonly address: string;
   readonly output: ClientOutput;
   /** How this connection's dialect encodes runs of room events (members of one dialect share the bytes). */
-  readonly roomEncoder: RoomEventEncoder;
+  roomEncoder: RoomEventEncoder;
+  readonly roomEventFilter: RoomEventFilter | undefined;
   readonly #context: ConnectionContext;
   readonly #session: ChatSession;
-  readonly #dialect: LineDialect;
+  readonly #dialect: Dialect;
   readonly #floodGuard: FloodGuard;
   #handshakeTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
+  #pingTimer: NodeJS.Timeout | undefined;
 
-  constructor(connectionId: number, socket: Socket, context: ConnectionContext) {
+  /** `dialect` makes the wire protocol of the door the socket came through. */
+  constructor(connectionId: number, socket: Socket, context: ConnectionContext, dialect: DialectFactory) {
     this.connectionId = connectionId;
     this.address = socket.remoteAddress ?? 'unknown';
     this.#context = context;
     this.#floodGuard = new FloodGuard(context.config, performance.now());
     this.output = new ClientOutput(socket, context, (why) => this.#dropSlowConsumer(why));
     this.#session = new ChatSession(this);
-    this.#dialect = new LineDialect(this.#session, this, context.config.maxLineBytes);
+    this.#dialect = dialect(this.#session, this, context.config);
     this.roomEncoder = this.#dialect.roomEncoder;
+    this.roomEventFilter = this.#dialect.roomEventFilter;
   }
 
   get config(): ServerConfig {
@@ -118,6 +124,12 @@ export class Connection implements ChatSessionHost {
         idleTimeoutMs,
       );
     }
+    const { ping } = this.#dialect;
+    if (ping !== undefined) {
+      // A client that answers pings is not idle; one that vanished is found sooner than by TCP keepalive.
+      const pingEveryMs = idleTimeoutMs > 0 ? Math.min(idleTimeoutMs / 2, pingAfterSilenceMs) : pingAfterSilenceMs;
+      this.#pingTimer = setInterval(() => this.#guarded(() => this.write(ping())), pingEveryMs);
+    }
     this.#session.start();
     this.#context.events.connected(this);
   }
@@ -139,7 +151,7 @@ export class Connection implements ChatSessionHost {
     this.#guarded(() => this.#session.coordinatorOp(op));
   }
 
-  // ChatSessionHost and LineDialectHost.
+  // ChatSessionHost and DialectHost.
 
   send(op: WorkerOp): void {
     this.#context.coordinator.send(op);
@@ -147,9 +159,23 @@ export class Connection implements ChatSessionHost {
 
   show(event: ChatEvent, answer = false): void {
     const bytes = this.#dialect.encode(event);
+    // Some events mean nothing in some protocols (the line protocol says nothing of becoming an operator).
+    if (bytes.length === 0) return;
     // Amplification counts against the sender: what its listing made us send is charged to it.
     if (answer) this.#floodGuard.charge(0, bytes.length, performance.now());
     this.output.write(bytes);
+  }
+
+  write(bytes: Buffer): void {
+    if (bytes.length > 0) this.output.write(bytes);
+  }
+
+  endWith(bytes: Buffer): void {
+    this.output.end(bytes, closeGraceMs);
+  }
+
+  roomEncoderChanged(): void {
+    this.roomEncoder = this.#dialect.roomEncoder;
   }
 
   /** The line's first token was taken when it was read; the rest of the command's cost is charged now. */
@@ -206,6 +232,7 @@ export class Connection implements ChatSessionHost {
 
   #receive(chunk: Buffer): void {
     this.#idleTimer?.refresh();
+    this.#pingTimer?.refresh();
     this.#guarded(() => this.#dialect.receive(chunk));
   }
 
@@ -251,6 +278,7 @@ export class Connection implements ChatSessionHost {
   #closed(): void {
     clearTimeout(this.#handshakeTimer);
     clearTimeout(this.#idleTimer);
+    clearInterval(this.#pingTimer);
     this.#session.disconnected();
     this.output.abandon();
     const session = this.#session;

@@ -18,8 +18,17 @@ export interface RoomEventEncoder {
   encode(events: readonly RoomEvent[]): Buffer;
 }
 
+/**
+ * For a protocol in which a member does not get every event of a run (IRC: its own lines without
+ * echo-message, a quit it has just seen from another room): the events it is to get, or undefined when
+ * it gets the whole run, and with it the shared bytes.
+ */
+export type RoomEventFilter = (events: readonly RoomEvent[]) => readonly RoomEvent[] | undefined;
+
 export interface RunMember {
   readonly roomEncoder: RoomEventEncoder;
+  /** Undefined for a protocol whose members get every event (the line protocol). */
+  readonly roomEventFilter: RoomEventFilter | undefined;
   output: { write(bytes: Buffer, lines: number): void };
 }
 
@@ -67,7 +76,9 @@ export class RoomLineRun<Member extends RunMember> {
         encoder = member.roomEncoder;
         bytes = byEncoder?.get(encoder) ?? encoder.encode(events);
       }
-      member.output.write(bytes!, lines);
+      const own = member.roomEventFilter?.(events);
+      if (own === undefined) member.output.write(bytes!, lines);
+      else if (own.length > 0) member.output.write(encoder.encode(own), own.length);
     }
   }
 }

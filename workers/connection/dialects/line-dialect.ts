@@ -24,6 +24,7 @@ import { statsLines } from '../../../src/protocol/stats-lines.ts';
 import type { ChatEvent } from '../chat-event.ts';
 import type { ChatSession } from '../chat-session.ts';
 import type { RoomEventEncoder } from '../room-line-run.ts';
+import type { Dialect, DialectFactory, DialectHost } from './dialect.ts';
 
 /** Runs of room events as line-protocol bytes: one Buffer for every line-protocol member of the room. */
 export const lineRoomEncoder: RoomEventEncoder = {
@@ -35,12 +36,8 @@ export const greeting = infoLine(
 );
 const helpText = commandHelp.map((line) => infoLine(line)).join('');
 
-/** What the dialect needs from its connection besides the session. */
-export interface LineDialectHost {
-  /** A whole line was read: true if it is to be handled (the flood guard may drop it, or close the connection). */
-  admit(lineBytes: number): boolean;
-  show(event: ChatEvent): void;
-}
+/** What the line dialect needs from its connection besides the session. */
+export type LineDialectHost = Pick<DialectHost, 'admit' | 'show'>;
 
 // The seed's hello is the whole of its first input: "NICK connection...", without a newline.
 const seedHello = /^(\S{1,64}) connection\.\.\.$/;
@@ -51,7 +48,7 @@ const seedHelloMaxBytes = 64 * 3 + ' connection...'.length;
 const fullStop = 0x2e;
 const maxLinesWhileClaiming = 256;
 
-export class LineDialect implements LineSink {
+export class LineDialect implements Dialect, LineSink {
   readonly roomEncoder = lineRoomEncoder;
   readonly #session: ChatSession;
   readonly #host: LineDialectHost;
@@ -137,6 +134,8 @@ export class LineDialect implements LineSink {
   }
 }
 
+export const createLineDialect: DialectFactory = (session, host, config) => new LineDialect(session, host, config.maxLineBytes);
+
 /** A chat event as line-protocol text. */
 export function renderChatEvent(event: ChatEvent): string {
   switch (event.kind) {
@@ -150,8 +149,16 @@ export function renderChatEvent(event: ChatEvent): string {
       return currentRoomLine(event.room);
     case 'parted':
       return partedLine(event.room, event.current);
+    case 'joined':
+      // The join notice itself is a room event; only history, if any, is the client's own.
+      return event.events.length === 0 ? '' : renderHistory(event.room, event.events);
     case 'history':
       return renderHistory(event.room, event.events);
+    case 'goodbye':
+      return infoLine('Bye.');
+    case 'operator':
+      // The coordinator's own sentence says so.
+      return '';
     case 'info':
       return infoLine(event.text);
     case 'error':
