@@ -12,6 +12,8 @@ export interface ServerConfig {
   ircPort: number | undefined;
   /** The browser door's port (HTTP and WebSocket), on the same host; undefined (--no-http) turns it off. */
   httpPort: number | undefined;
+  /** Origins besides the page's own whose pages may open the WebSocket (e.g. the https:// one of a TLS proxy). */
+  httpOrigins: readonly string[];
   workers: number;
   historySize: number;
   /** A room's history also stays under this many bytes (UTF-8), so long lines cannot inflate it. */
@@ -97,6 +99,7 @@ export const defaultConfig: ServerConfig = {
   port: 9999,
   ircPort: 6667,
   httpPort: 8080,
+  httpOrigins: [],
   workers: availableParallelism(),
   historySize: 100,
   historyMaxBytes: 32 * 1024,
@@ -142,6 +145,17 @@ function integer(min: number, max: number) {
 
 const day = 86_400_000;
 
+/** A comma-separated list of origins as a browser sends them: scheme and host (and port), no path. */
+function origins(value: string): string[] {
+  const listed = value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== '');
+  const bad = listed.find((origin) => !/^https?:\/\/[^/\s]+$/i.test(origin));
+  if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not an origin like https://chat.example.org`);
+  return listed;
+}
+
 /** Parses `npm start -- ...` arguments; on a bad flag prints one error line and a pointer to --help, and exits non-zero. */
 export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const d = defaultConfig;
@@ -158,6 +172,12 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
       d.httpPort,
     )
     .option('--no-http', 'turn the browser door off')
+    .option(
+      '--http-origin <origins>',
+      "other origins whose pages may open the WebSocket, comma-separated (the page's own always may)",
+      origins,
+      [...d.httpOrigins],
+    )
     .option('--workers <number>', 'connection worker threads', integer(1, 64), d.workers)
     .option('--history-size <lines>', 'lines of history kept per room', integer(0, 100_000), d.historySize)
     .option('--history-max-bytes <n>', 'bytes of history kept per room', integer(0, 1024 ** 3), d.historyMaxBytes)
@@ -235,13 +255,14 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .showHelpAfterError('Run with --help for the list of flags (npm start -- --help).')
     .allowExcessArguments(false)
     .parse(argv, { from: 'user' });
-  const { tlsCert, tlsKey, operatorPasswordFile, irc, http, ...options } = program.opts<
-    Omit<ServerConfig, 'tlsCertFile' | 'tlsKeyFile' | 'operatorPassword'> & {
+  const { tlsCert, tlsKey, operatorPasswordFile, irc, http, httpOrigin, ...options } = program.opts<
+    Omit<ServerConfig, 'tlsCertFile' | 'tlsKeyFile' | 'operatorPassword' | 'httpOrigins'> & {
       tlsCert?: string;
       tlsKey?: string;
       operatorPasswordFile?: string;
       irc: boolean;
       http: boolean;
+      httpOrigin: string[];
     }
   >();
   if ((tlsCert === undefined) !== (tlsKey === undefined)) program.error('error: --tls-cert and --tls-key go together');
@@ -260,6 +281,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     historyOnJoin: Math.min(options.historyOnJoin, options.historySize),
     ircPort: irc ? options.ircPort : undefined,
     httpPort: http ? options.httpPort : undefined,
+    httpOrigins: httpOrigin,
     tlsCertFile: tlsCert,
     tlsKeyFile: tlsKey,
     // An empty password would let anyone in: treat it as none.

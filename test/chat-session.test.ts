@@ -173,6 +173,27 @@ describe('ChatSession', () => {
     assert.ok(!fresh.isIn('lobby'));
   });
 
+  test('say, me and history may name a room the client is in instead of the current one', () => {
+    const { host, session } = chatting();
+    session.command({ kind: 'join', room: 'dev' });
+    host.take();
+    session.command({ kind: 'say', text: 'to the lobby', room: 'lobby' });
+    session.command({ kind: 'me', text: 'waves', room: 'lobby' });
+    session.command({ kind: 'history', count: 5, room: 'lobby' });
+    session.command({ kind: 'say', text: 'to the current room' });
+    session.command({ kind: 'say', text: 'nowhere', room: 'elsewhere' });
+    session.command({ kind: 'history', count: 5, room: 'elsewhere' });
+    assert.deepEqual(host.take(), {
+      ops: [
+        { type: 'say', connectionId: 7, room: 'lobby', kind: 'say', text: 'to the lobby' },
+        { type: 'say', connectionId: 7, room: 'lobby', kind: 'me', text: 'waves' },
+        { type: 'history', connectionId: 7, room: 'lobby', count: 5 },
+        { type: 'say', connectionId: 7, room: 'dev', kind: 'say', text: 'to the current room' },
+      ],
+      shown: [errorNotice('NOT_IN_ROOM', 'elsewhere'), errorNotice('NOT_IN_ROOM', 'elsewhere')],
+    });
+  });
+
   test('a join answered after the client parted again does not make it a member', () => {
     const { host, session } = chatting();
     session.command({ kind: 'join', room: 'dev' });

@@ -35,6 +35,14 @@ test('the IRC and browser doors are on by default (6667, 8080), moved with --irc
   assert.ok(!('irc' in shut) && !('http' in shut), 'the negations do not leak into the config');
 });
 
+test('--http-origin lists other origins whose pages may open the WebSocket; anything but an origin is refused', () => {
+  assert.deepEqual(parseServerArgs([], {}).httpOrigins, []);
+  assert.deepEqual(parseServerArgs(['--http-origin', 'https://chat.example.org, http://10.0.0.5:8080'], {}).httpOrigins, [
+    'https://chat.example.org',
+    'http://10.0.0.5:8080',
+  ]);
+});
+
 test('the write-stall deadline defaults to 20 s and is set with --write-stall-ms', () => {
   assert.equal(parseServerArgs([], {}).writeStallMs, 20_000);
   assert.equal(parseServerArgs(['--write-stall-ms', '5000'], {}).writeStallMs, 5000);
@@ -75,6 +83,7 @@ for (const [args, message] of [
   [['--port', '70000'], /--port.*expected a whole number from 0 to 65535/],
   [['--irc-port', 'six'], /--irc-port.*expected a whole number from 0 to 65535/],
   [['--metrics-port', 'on'], /--metrics-port.*expected a whole number from 0 to 65535/],
+  [['--http-origin', 'https://chat.example.org/path'], /--http-origin.*not an origin like https:\/\/chat\.example\.org/],
   [['--colour'], /unknown option '--colour'/],
   [['--tls-cert', 'cert.pem'], /--tls-cert and --tls-key go together/],
   [['--operator-password-file', '/nonexistent/roomcast-password'], /cannot read --operator-password-file/],

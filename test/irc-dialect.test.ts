@@ -37,6 +37,9 @@ class Harness implements ChatSessionHost, DialectHost {
   roomEncoderChanged(): void {
     this.encoderChanges++;
   }
+  guard(handler: () => void): void {
+    handler();
+  }
   admit(): boolean {
     return !this.session.ending;
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { textFrame } from '../src/protocol/websocket-frame.ts';
+import { closeFrame, textFrame } from '../src/protocol/websocket-frame.ts';
 
 /** Reads one server frame as RFC 6455 §5.2 lays it out: FIN, opcode, no mask, the three length forms. */
 function readFrame(frame: Buffer): { fin: boolean; opcode: number; payload: string } {
@@ -28,4 +28,11 @@ test('property: any text comes back whole, its length counted in UTF-8 bytes', (
       assert.deepEqual(readFrame(textFrame(payload)), { fin: true, opcode: 1, payload });
     }),
   );
+});
+
+test('a close frame carries its code and reason, the reason cut to fit a control frame', () => {
+  assert.deepEqual([...closeFrame(1008, 'KICKED')], [0x88, 8, 0x03, 0xf0, ...Buffer.from('KICKED')]);
+  const long = closeFrame(1000, 'x'.repeat(500));
+  assert.equal(long[1], 125);
+  assert.equal(long.length, 2 + 125);
 });

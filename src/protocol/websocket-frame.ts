@@ -27,3 +27,22 @@ export function textFrame(payload: string): Buffer {
   frame.write(payload, headerBytes, 'utf8');
   return frame;
 }
+
+/** Opcode 0x8 (close) with FIN set. */
+const finalCloseFrame = 0x88;
+/** A control frame's payload is at most 125 bytes: 2 for the code, the rest for the reason. */
+const maxCloseReasonBytes = maxSevenBitLength - 2;
+
+/**
+ * An unmasked close frame with status `code` and `reason` (cut to what a control frame holds), written by
+ * the worker after its last message to a client so the close follows that message on the same socket.
+ */
+export function closeFrame(code: number, reason: string): Buffer {
+  const reasonBytes = Buffer.from(reason).subarray(0, maxCloseReasonBytes);
+  const frame = Buffer.allocUnsafe(4 + reasonBytes.length);
+  frame[0] = finalCloseFrame;
+  frame[1] = 2 + reasonBytes.length;
+  frame.writeUInt16BE(code, 2);
+  reasonBytes.copy(frame, 4);
+  return frame;
+}

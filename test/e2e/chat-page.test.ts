@@ -1,22 +1,22 @@
-// The chat page in a real headless Chromium, against a stand-in for the server's browser door
-// (test/helpers/stand-in-chat-server.ts: the page's static files and a small WebSocket chat speaking
-// docs/websocket.md). It proves the page and the browser harness before the server itself serves HTTP.
+// The chat page in a real headless Chromium against the real server's browser door: pages and line
+// clients chat in the same rooms, a page comes back by itself after the server restarts, and the
+// WebSocket refuses what it must (other origins, bad frames) without harm to anyone else.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.ts';
-import { startStandInServer } from '../helpers/stand-in-chat-server.ts';
-
-/** Carol's line is in the lobby's history, the same after a restart (as if the history had been kept). */
-const lobbyHistory = [
-  { room: 'lobby', seq: 1, kind: 'say' as const, nick: 'carol', text: 'anyone around later?', timeMs: Date.now() - 3_600_000 },
-];
+import { spawnServer } from '../../harness/server-process.ts';
+import { LineClient } from '../helpers/line-client.ts';
+import { startTestServer, type TestServer } from '../helpers/test-server.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
+import { WebSocket } from 'ws';
+import { maxFrameBytes } from '../../src/protocol/websocket-messages.ts';
 
 let browser: Browser;
 before(async () => {
@@ -69,20 +69,44 @@ function watchForProblems(page: Page, port: number, problems: string[]): void {
 
 const connectionOf = (page: Page) => page.locator('body').getAttribute('data-connection');
 
-test('two pages chat in a room, see the history marked, go offline when the server dies and come back', { timeout: 90_000 }, async (t) => {
-  let standIn = await startStandInServer(0, lobbyHistory);
-  const port = standIn.port;
-  t.after(() => standIn.kill());
+/** A port free right now, for a server that must come back on the same one. */
+async function freePort(): Promise<number> {
+  const probe = createNetServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** The lobby's messages as a page shows them, in order: the text of every entry holding one of `texts`. */
+async function shownInOrder(page: Page, texts: readonly string[]): Promise<string[]> {
+  const entries = await page.locator('#messages li').allTextContents();
+  return entries.flatMap((entry) => texts.filter((text) => entry.includes(text)));
+}
+
+test('two pages and a line client chat in one room, see one order, and the pages come back after a restart', {
+  timeout: 120_000,
+}, async (t) => {
+  // A child process on a fixed HTTP port: the pages reconnect to the same address after the restart.
+  const httpPort = await freePort();
+  let server = await spawnServer(['--http-port', String(httpPort), '--no-irc']);
+  t.after(() => server.stop());
   const screens = screenshotDirectory();
   t.after(() => screens.remove());
+
+  // Carol, on the line protocol, spoke before the pages came: her line is their history on join.
+  let carol = await LineClient.joined(server.port, 'carol');
+  t.after(() => carol.close());
+  carol.send('anyone around later?');
+  await carol.waitFor((line) => line === '[lobby] <carol> anyone around later?');
 
   const desktop = await (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
   const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true })).newPage();
   const problems: string[] = [];
-  for (const page of [desktop, phone]) watchForProblems(page, port, problems);
+  for (const page of [desktop, phone]) watchForProblems(page, httpPort, problems);
 
-  await enter(desktop, port, 'alice');
-  await enter(phone, port, 'bob');
+  await enter(desktop, httpPort, 'alice');
+  await enter(phone, httpPort, 'bob');
 
   // History on join: carol's earlier line, marked, with its (local) time.
   const earlier = messageLine(desktop, 'anyone around later?');
@@ -92,6 +116,7 @@ test('two pages chat in a room, see the history marked, go offline when the serv
 
   await say(desktop, 'hello from alice');
   await say(phone, '/me waves back');
+  carol.send('hi both');
   for (const page of [desktop, phone]) {
     const line = messageLine(page, 'hello from alice');
     await line.waitFor({ timeout: waitTimeoutMs });
@@ -100,16 +125,26 @@ test('two pages chat in a room, see the history marked, go offline when the serv
     assert.match((await line.locator('time').textContent()) ?? '', /\d{1,2}:\d{2}/);
     assert.doesNotMatch((await line.getAttribute('class')) ?? '', /entry-history/);
     await messageLine(page, '* bob waves back').waitFor({ timeout: waitTimeoutMs });
+    await messageLine(page, 'hi both').waitFor({ timeout: waitTimeoutMs });
   }
-  // The members of the room, on the desktop's side panel.
-  await desktop.locator('#members li', { hasText: 'bob' }).waitFor({ timeout: waitTimeoutMs });
-  await desktop.getByRole('button', { name: '#lobby, 2 members' }).waitFor({ timeout: waitTimeoutMs });
+  // One order for the room: both pages and the line client see the three lines in the same sequence.
+  const said = ['hello from alice', 'waves back', 'hi both'];
+  await carol.waitFor((line) => line === '[lobby] <carol> hi both');
+  await carol.waitFor((line) => line === '[lobby] * bob waves back');
+  await carol.waitFor((line) => line === '[lobby] <alice> hello from alice');
+  const carolOrder = carol.lines.flatMap((line) => (line.startsWith('[lobby]') ? said.filter((text) => line.endsWith(text)) : []));
+  assert.equal(carolOrder.length, 3);
+  assert.deepEqual(await shownInOrder(desktop, said), carolOrder);
+  assert.deepEqual(await shownInOrder(phone, said), carolOrder);
+  // The members of the room, on the desktop's side panel: the line client is one of them.
+  await desktop.locator('#members li', { hasText: 'carol' }).waitFor({ timeout: waitTimeoutMs });
+  await desktop.getByRole('button', { name: '#lobby, 3 members' }).waitFor({ timeout: waitTimeoutMs });
 
   await desktop.screenshot({ path: join(screens.path, 'browser.png') });
   await phone.screenshot({ path: join(screens.path, 'browser-phone.png') });
 
-  // The server dies: both pages say so, and nobody can type into the void.
-  await standIn.kill();
+  // The server stops: both pages say so, and nobody can type into the void.
+  assert.equal(await server.stop(), 0);
   for (const page of [desktop, phone]) {
     await page
       .getByRole('status')
@@ -122,7 +157,7 @@ test('two pages chat in a room, see the history marked, go offline when the serv
   await desktop.screenshot({ path: join(screens.path, 'browser-offline.png') });
 
   // It comes back on the same port: both pages reconnect by themselves, with their nicks, and chat on.
-  standIn = await startStandInServer(port, lobbyHistory);
+  server = await spawnServer(['--http-port', String(httpPort), '--no-irc']);
   for (const [page, nick] of [
     [desktop, 'alice'],
     [phone, 'bob'],
@@ -130,21 +165,25 @@ test('two pages chat in a room, see the history marked, go offline when the serv
     await page
       .getByRole('status')
       .filter({ hasText: `Connected as ${nick}` })
-      .waitFor({ timeout: waitTimeoutMs });
+      .waitFor({ timeout: 30_000 });
     await messageLine(page, 'Reconnected at').waitFor({ timeout: waitTimeoutMs });
   }
+  carol.close();
+  carol = await LineClient.joined(server.port, 'carol');
   await say(phone, 'back again');
   await messageLine(desktop, 'back again').waitFor({ timeout: waitTimeoutMs });
-  // The history batch after the reconnect repeats carol's line: it is shown once.
-  assert.equal(await messageLine(desktop, 'anyone around later?').count(), 1);
+  await carol.waitFor((line) => line === '[lobby] <bob> back again');
 
   assert.deepEqual(problems, []);
 });
 
+/** The browser door's port of an in-process server. */
+const httpPortOf = (server: TestServer) => server.server.httpAddress!.port;
+
 test('rooms, private messages, nick changes, errors and quitting, all from the page', { timeout: 60_000 }, async (t) => {
-  const standIn = await startStandInServer(0);
-  const port = standIn.port;
-  t.after(() => standIn.kill());
+  const server = await startTestServer();
+  const port = httpPortOf(server);
+  t.after(() => server.close());
   const alice = await (await browser.newContext()).newPage();
   const dave = await (await browser.newContext()).newPage();
   const problems: string[] = [];
@@ -218,8 +257,9 @@ test('rooms, private messages, nick changes, errors and quitting, all from the p
 });
 
 test('a page from another origin cannot open the WebSocket; the chat page itself can', async (t) => {
-  const standIn = await startStandInServer(0);
-  t.after(() => standIn.kill());
+  const server = await startTestServer();
+  const port = httpPortOf(server);
+  t.after(() => server.close());
   const elsewhere = createServer((_request, response) =>
     response.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>elsewhere</title>'),
   );
@@ -243,10 +283,88 @@ test('a page from another origin cannot open the WebSocket; the chat page itself
         }),
       url,
     );
-  const chat = `ws://127.0.0.1:${standIn.port}/ws`;
+  const chat = `ws://127.0.0.1:${port}/ws`;
 
   await page.goto(`http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/`);
   assert.equal(await tryWebSocket(chat), 'refused');
-  await page.goto(`http://127.0.0.1:${standIn.port}/`);
+  await page.goto(`http://127.0.0.1:${port}/`);
   assert.equal(await tryWebSocket(chat), 'open');
+});
+
+test('a page cannot take a line client nick; pages and line clients message each other privately', { timeout: 60_000 }, async (t) => {
+  const server = await startTestServer();
+  const port = httpPortOf(server);
+  t.after(() => server.close());
+  const erin = await LineClient.joined(server.port, 'erin');
+  t.after(() => erin.close());
+  const page = await (await browser.newContext()).newPage();
+  const problems: string[] = [];
+  watchForProblems(page, port, problems);
+
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.keyboard.type('Erin');
+  await page.keyboard.press('Enter');
+  await page.getByRole('alert').filter({ hasText: 'The nickname "Erin" is already in use.' }).waitFor({ timeout: waitTimeoutMs });
+  await page.getByRole('textbox', { name: 'Nickname', exact: true }).fill('frank');
+  await page.keyboard.press('Enter');
+  await page.getByRole('status').filter({ hasText: 'Connected as frank' }).waitFor({ timeout: waitTimeoutMs });
+  // And the other way round: the line client cannot take the page's nick.
+  erin.send('/nick FRANK');
+  await erin.waitFor((line) => line.startsWith('!! NICK_TAKEN'));
+
+  await say(page, '/msg erin from the browser');
+  await erin.waitFor((line) => line === '[pm] <frank> from the browser');
+  erin.send('/msg frank from the terminal');
+  await page.getByRole('button', { name: 'Private chat with erin' }).click();
+  await messageLine(page, 'from the terminal').waitFor({ timeout: waitTimeoutMs });
+  assert.deepEqual(problems, []);
+});
+
+test('bad WebSocket input is answered or refused, and the server chats on', { timeout: 30_000 }, async (t) => {
+  const server = await startTestServer({ maxLineBytes: 256, httpOrigins: ['https://chat.example.org'] });
+  const port = httpPortOf(server);
+  t.after(() => server.close());
+  const url = `ws://127.0.0.1:${port}/ws`;
+  const open = async (origin?: string) => {
+    const socket = new WebSocket(url, origin === undefined ? {} : { origin });
+    socket.on('error', () => {});
+    const received: { type: string; code?: string }[] = [];
+    socket.on('message', (data) => received.push(JSON.parse(data.toString())));
+    const outcome = await new Promise<string>((resolve) => {
+      socket.on('open', () => resolve('open'));
+      socket.on('unexpected-response', (_request, response) => resolve(String(response.statusCode)));
+    });
+    t.after(() => socket.terminate());
+    return { socket, received, outcome };
+  };
+  const until = (received: { type: string; code?: string }[], count: number) =>
+    waitUntil(() => received.length >= count, waitTimeoutMs, `${count} messages`);
+
+  assert.equal((await open('http://evil.example')).outcome, '403');
+  assert.equal((await open('https://chat.example.org')).outcome, 'open', 'an origin given with --http-origin');
+
+  const { socket, received } = await open();
+  socket.send('not json');
+  socket.send(Buffer.from([0xde, 0xad]), { binary: true });
+  socket.send(JSON.stringify({ type: 'say', room: 'lobby', text: 'too early' }));
+  socket.send(JSON.stringify({ type: 'hello', nick: 'grace' }));
+  await until(received, 5);
+  assert.deepEqual(
+    received.slice(0, 4).map((message) => message.code ?? message.type),
+    ['BAD_MESSAGE', 'BAD_MESSAGE', 'TOO_EARLY', 'welcome'],
+  );
+  socket.send(JSON.stringify({ type: 'say', room: 'lobby', text: 'x'.repeat(257) }));
+  socket.send(JSON.stringify({ type: 'say', room: 'nowhere', text: 'hi' }));
+  await waitUntil(() => received.some((message) => message.code === 'NOT_IN_ROOM'), waitTimeoutMs, 'NOT_IN_ROOM');
+  assert.ok(received.some((message) => message.code === 'LINE_TOO_LONG'));
+
+  // A frame over the bound closes this connection with 1009, unread; nobody else notices.
+  const henry = await LineClient.joined(server.port, 'henry');
+  t.after(() => henry.close());
+  socket.send('x'.repeat(maxFrameBytes(256) + 1));
+  const [code] = await once(socket, 'close', { signal: AbortSignal.timeout(waitTimeoutMs) });
+  assert.equal(code, 1009);
+  await henry.waitFor((line) => line.startsWith('[lobby] -- grace quit'));
+  henry.send('still here');
+  await henry.waitFor((line) => line === '[lobby] <henry> still here');
 });

@@ -39,12 +39,12 @@ test('each door listens on its own port; a door turned off has no address', asyn
   assert.deepEqual([lineOnly.server.ircAddress, lineOnly.server.httpAddress], [undefined, undefined]);
 });
 
-test('the browser door answers 503 until it is built, and closes', async (t) => {
+test('the browser door serves the chat page over HTTP from the worker', async (t) => {
   const server = await startTestServer();
   t.after(() => server.close());
-  const response = await exchange(server.server.httpAddress!.port, 'GET / HTTP/1.1\r\nHost: roomcast\r\n\r\n');
-  assert.match(response, /^HTTP\/1\.1 503 Service Unavailable\r\n/);
-  assert.match(response, /browser door is not built yet/);
+  const response = await exchange(server.server.httpAddress!.port, 'GET / HTTP/1.1\r\nHost: roomcast\r\nConnection: close\r\n\r\n');
+  assert.match(response, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(response, /<html/i);
 });
 
 test("a refused client is told why in its own door's protocol", async (t) => {

@@ -22,8 +22,14 @@ import { errorNotice } from '../../src/protocol/errors.ts';
 
 export type ChatPhase = 'naming' | 'claiming' | 'chatting' | 'leaving' | 'closed';
 
-/** What a session can be asked to do: every command but those a dialect answers itself (help, bad input). */
-export type ChatCommand = Exclude<Command, { kind: 'invalid' | 'help' }>;
+/**
+ * What a session can be asked to do: every command but those a dialect answers itself (help, bad input).
+ * Say, me and history may name their `room` (a browser page, IRC's PRIVMSG #room): used instead of the
+ * current room when present, and refused with NOT_IN_ROOM unless the client is in it.
+ */
+export type ChatCommand =
+  | Exclude<Command, { kind: 'invalid' | 'help' | 'say' | 'me' | 'history' }>
+  | (Extract<Command, { kind: 'say' | 'me' | 'history' }> & { room?: string });
 
 /** An op from the coordinator addressed to one connection. */
 export type ConnectionOp = Exclude<CoordinatorOp, { type: 'deliver' | 'drained' | 'ack' | 'overload' }>;
@@ -236,9 +242,9 @@ export class ChatSession {
     switch (command.kind) {
       case 'say':
       case 'me': {
-        const room = this.#currentRoom;
         if (command.text.trim() === '') return;
-        if (room === undefined) return host.show(errorNotice('NO_CURRENT_ROOM'));
+        const room = this.#roomFor(command.room);
+        if (room === undefined) return;
         return host.send({ type: 'say', connectionId, room, kind: command.kind, text: sanitizeText(command.text) });
       }
       case 'nick':
@@ -274,8 +280,8 @@ export class ChatSession {
       case 'msg':
         return host.send({ type: 'private', connectionId, toNick: command.nick, text: sanitizeText(command.text) });
       case 'history': {
-        const room = this.#currentRoom;
-        if (room === undefined) return host.show(errorNotice('NO_CURRENT_ROOM'));
+        const room = this.#roomFor(command.room);
+        if (room === undefined) return;
         const count = Math.min(command.count ?? historyDefault, config.historySize);
         host.chargeCommand(historyCost(count));
         return host.send({ type: 'history', connectionId, room, count });
@@ -297,6 +303,17 @@ export class ChatSession {
         );
         return;
     }
+  }
+
+  /** The room a say, me or history is for: the one it names, or the current one; undefined (told why) if neither. */
+  #roomFor(named: string | undefined): string | undefined {
+    if (named !== undefined) {
+      if (this.#rooms.includes(named)) return named;
+      this.#host.show(errorNotice('NOT_IN_ROOM', named));
+      return undefined;
+    }
+    if (this.#currentRoom === undefined) this.#host.show(errorNotice('NO_CURRENT_ROOM'));
+    return this.#currentRoom;
   }
 
   #switchTo(room: string): void {

@@ -23,9 +23,9 @@ import type {
 import { BacklogWatch } from './backlog-watch.ts';
 import { ConnectionEventLog } from './connection-event-log.ts';
 import type { DialectFactory } from './dialects/dialect.ts';
-import { createHttpPlaceholderDialect } from './dialects/http-placeholder-dialect.ts';
 import { createIrcDialect } from './dialects/irc-dialect.ts';
 import { createLineDialect } from './dialects/line-dialect.ts';
+import { HttpFront } from './http-front.ts';
 import { InputGate } from './input-gate.ts';
 import { LocalRooms } from './local-rooms.ts';
 import { RoomLineRun } from './room-line-run.ts';
@@ -82,12 +82,13 @@ const context: ConnectionContext = {
     if (connections.size === 0) allClosed?.();
   },
 };
-/** The wire protocol spoken at each door. */
-const dialects: Record<Door, DialectFactory> = {
+/** The wire protocol spoken at each door; the browser door's is made per socket by the HTTP front, which serves it until the upgrade. */
+const dialects: Record<Exclude<Door, 'http'>, DialectFactory> = {
   line: createLineDialect,
   irc: createIrcDialect(Date.now()),
-  http: createHttpPlaceholderDialect,
 };
+// The chat page's files are read once per worker; the acceptor hands over HTTP sockets only when the door is on.
+const httpFront = config.httpPort === undefined ? undefined : new HttpFront(config, config.httpOrigins);
 // Read once per worker, so a restarted worker picks up a renewed certificate.
 const secureContext: SecureContext | undefined =
   config.tlsCertFile === undefined || config.tlsKeyFile === undefined
@@ -99,7 +100,7 @@ acceptor.on('message', ({ connectionId, socket, door, tls }: AcceptorToConnectio
   socket.setNoDelay(true);
   if (config.keepAliveMs > 0) socket.setKeepAlive(true, config.keepAliveMs);
   const stream: Socket = tls ? new TLSSocket(socket, { isServer: true, secureContext: secureContext! }) : socket;
-  const connection = new Connection(connectionId, stream, context, dialects[door]);
+  const connection = new Connection(connectionId, stream, context, door === 'http' ? httpFront!.dialectFor(stream) : dialects[door]);
   connections.set(connectionId, connection);
   connection.start();
   acceptorPort.send({ type: 'socket-adopted', connectionId });

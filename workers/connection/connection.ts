@@ -205,7 +205,7 @@ export class Connection implements ChatSessionHost, DialectHost {
   }
 
   end(last: ChatEvent): void {
-    this.output.end(this.#dialect.encode(last), closeGraceMs);
+    this.output.end(this.#encodeLast(last), closeGraceMs);
   }
 
   admit(lineBytes: number): boolean {
@@ -240,6 +240,14 @@ export class Connection implements ChatSessionHost, DialectHost {
    * Runs one of this connection's handlers (input, a coordinator op, a timer). A bug met there costs this
    * client its connection, never the whole worker and everyone else on it.
    */
+  guard(handler: () => void): void {
+    this.#guarded(handler);
+  }
+
+  #encodeLast(last: ChatEvent): Buffer {
+    return this.#dialect.encodeLast?.(last) ?? this.#dialect.encode(last);
+  }
+
   #guarded(handler: () => void): void {
     try {
       handler();
@@ -267,7 +275,7 @@ export class Connection implements ChatSessionHost, DialectHost {
     this.#session.drop(reason);
     // The client is not reading, so what is queued would never go: drop it and try the reason line,
     // which waits behind the unsent backlog and so rarely arrives.
-    this.output.end(this.#dialect.encode(errorNotice('SLOW_CONSUMER')), closeGraceMs, true);
+    this.output.end(this.#encodeLast(errorNotice('SLOW_CONSUMER')), closeGraceMs, true);
   }
 
   #timedOut(last: ChatEvent): void {

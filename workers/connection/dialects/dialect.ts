@@ -19,6 +19,8 @@ export interface Dialect {
   encode(event: ChatEvent): Buffer;
   /** For a protocol with keep-alives (IRC's PING): what to send a client that has been silent a while. */
   readonly ping?: () => Buffer;
+  /** The last event before the connection closes, when the protocol closes with more than it (WebSocket's close frame). */
+  encodeLast?(event: ChatEvent): Buffer;
 }
 
 /** What a dialect needs from its connection besides the session. */
@@ -32,6 +34,8 @@ export interface DialectHost {
   endWith(bytes: Buffer): void;
   /** The dialect's roomEncoder changed (an IRC client's capabilities decide how its room lines look). */
   roomEncoderChanged(): void;
+  /** Runs a handler the dialect was called back on (not receive): a bug met there costs this connection, never the worker. */
+  guard(handler: () => void): void;
 }
 
 export type DialectFactory = (session: ChatSession, host: DialectHost, config: ServerConfig) => Dialect;
