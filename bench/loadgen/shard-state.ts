@@ -1,6 +1,4 @@
 import { build, type Histogram } from 'hdr-histogram-js';
-import { protocolAdapters } from './adapters/adapter-registry.ts';
-import type { ProtocolAdapter } from './adapters/protocol-adapter.ts';
 import { monoClock } from './mono-clock.ts';
 import type { DecodedPayload } from './payload-codec.ts';
 import type { ShardTask } from './types.ts';
@@ -14,7 +12,6 @@ const maxErrorSamples = 5;
 /** What every simulated client of one shard shares: the run's clock and window, and the counters. */
 export class ShardState {
   readonly task: ShardTask;
-  readonly adapter: ProtocolAdapter;
   readonly now: () => number;
   readonly latency = microsecondHistogram();
   readonly connectTime = microsecondHistogram();
@@ -54,7 +51,6 @@ export class ShardState {
 
   constructor(task: ShardTask) {
     this.task = task;
-    this.adapter = protocolAdapters[task.protocol];
     this.now = monoClock(task.epochNs);
     this.sentPerPublisher = new Array<number>(task.publisherRoom.length).fill(0);
   }

@@ -1,5 +1,7 @@
 import net from 'node:net';
-import type { HandshakeSession } from './adapters/protocol-adapter.ts';
+import { WebSocket } from 'ws';
+import { protocolAdapters } from './adapters/adapter-registry.ts';
+import type { HandshakeSession, ProtocolAdapter } from './adapters/protocol-adapter.ts';
 import { DeliveryTracker } from './delivery-tracker.ts';
 import { LineScanner } from './line-scanner.ts';
 import { decodePayload, encodeFrames, makeFrameTemplate, payloadMagic, type FrameTemplate } from './payload-codec.ts';
@@ -13,10 +15,14 @@ const maxControlLineBytes = 16 * 1024;
 
 export type ClientStatus = 'idle' | 'connecting' | 'handshake' | 'ready' | 'failed' | 'closed';
 
+/** Published frames go out as text messages (the browser door refuses binary ones). */
+const textMessage = { binary: false };
+
 /**
  * One simulated chat client: a receive connection (and, for Redis publishers, a publish connection),
  * its handshake, and the receive hot path. Every payload line goes through `#onPayload`; nothing on
- * that path allocates.
+ * that path allocates. The protocol is its target's: one run may mix doors of one server. A WebSocket
+ * client has a WebSocket instead of a socket; each message is one line to the same receive path.
  */
 export class SimClient {
   readonly spec: ClientSpec;
@@ -27,6 +33,8 @@ export class SimClient {
   nextSeq = 0;
   nextDueNs = 0;
   readonly #state: ShardState;
+  readonly #adapter: ProtocolAdapter;
+  readonly #payloadSeparator: number;
   readonly #tracker: DeliveryTracker;
   readonly #scanner: LineScanner;
   readonly #session: HandshakeSession;
@@ -34,6 +42,7 @@ export class SimClient {
   readonly #onSettled: (client: SimClient) => void;
   #socket: net.Socket | null = null;
   #publishSocket: net.Socket | null = null;
+  #webSocket: WebSocket | null = null;
   #connectStartNs = 0;
   #ackedSeq = 0;
 
@@ -42,20 +51,26 @@ export class SimClient {
     this.spec = spec;
     this.#state = state;
     this.#onSettled = onSettled;
+    this.#adapter = protocolAdapters[task.targets[spec.target].protocol];
+    this.#payloadSeparator = this.#adapter.payloadSeparator ?? space;
     this.#tracker = new DeliveryTracker(task.roomPublisherCount[spec.room], checkpointEvery);
     this.#scanner = new LineScanner(Math.max(maxControlLineBytes, task.size * 4), this.#onLine);
     const ctx = { nick: `${task.nickPrefix}${spec.id}`, room: task.roomNames[spec.room] };
-    this.#session = state.adapter.handshake(ctx, this.#send);
+    this.#session = this.#adapter.handshake(ctx, this.#send);
     this.#template =
       spec.publisher < 0
         ? null
-        : makeFrameTemplate(state.adapter.framePrefix(ctx, task.size), state.adapter.frameSuffix, task.size, spec.publisher);
+        : makeFrameTemplate(this.#adapter.framePrefix(ctx, task.size), this.#adapter.frameSuffix, task.size, spec.publisher);
   }
 
   connect(): void {
-    const { host, port } = this.#state.task.targets[this.spec.target];
+    const { host, port, path } = this.#state.task.targets[this.spec.target];
     this.status = 'connecting';
     this.#connectStartNs = this.#state.now();
+    if (this.#adapter.transport === 'websocket') {
+      this.#connectWebSocket(`ws://${host}:${port}${path ?? '/'}`);
+      return;
+    }
     const socket = net.connect({ host, port, noDelay: true });
     this.#socket = socket;
     socket.on('connect', () => {
@@ -76,6 +91,28 @@ export class SimClient {
     socket.on('close', () => this.#lost());
   }
 
+  #connectWebSocket(url: string): void {
+    const webSocket = new WebSocket(url, { perMessageDeflate: false });
+    this.#webSocket = webSocket;
+    const trailerBytes = this.#adapter.messageTrailerBytes ?? 0;
+    webSocket.on('open', () => {
+      this.#state.connected++;
+      this.#state.connectTime.recordValue(Math.round((this.#state.now() - this.#connectStartNs) / 1000));
+      this.status = 'handshake';
+      this.#session.start();
+    });
+    webSocket.on('message', (data: Buffer) => {
+      const state = this.#state;
+      state.chunkNs = state.now();
+      state.lastDataNs = state.chunkNs;
+      this.#onLine(data, 0, Math.max(0, data.length - trailerBytes));
+    });
+    webSocket.on('error', () => {
+      if (this.status === 'connecting') this.#state.connectErrors++;
+    });
+    webSocket.on('close', () => this.#lost());
+  }
+
   retryHandshake(): void {
     if (this.status === 'handshake') this.#session.retry();
   }
@@ -90,13 +127,21 @@ export class SimClient {
 
   /** Bytes queued in user space for the connection this client publishes on. */
   publishBacklogBytes(): number {
+    if (this.#webSocket !== null) return this.#webSocket.bufferedAmount;
     return (this.#publishSocket ?? this.#socket)?.writableLength ?? 0;
   }
 
   publish(count: number, firstSentNs: number, stepNs: number): void {
-    const socket = this.#publishSocket ?? this.#socket;
-    if (this.#template === null || socket === null || this.status !== 'ready') return;
-    socket.write(encodeFrames(this.#template, count, this.nextSeq, firstSentNs, stepNs));
+    if (this.#template === null || this.status !== 'ready') return;
+    const frames = encodeFrames(this.#template, count, this.nextSeq, firstSentNs, stepNs);
+    if (this.#webSocket !== null) {
+      const frameBytes = this.#template.bytes.length;
+      for (let at = 0; at < frames.length; at += frameBytes) this.#webSocket.send(frames.subarray(at, at + frameBytes), textMessage);
+    } else {
+      const socket = this.#publishSocket ?? this.#socket;
+      if (socket === null) return;
+      socket.write(frames);
+    }
     this.nextSeq += count;
     this.inflight += count;
     const state = this.#state;
@@ -108,6 +153,7 @@ export class SimClient {
   close(): void {
     this.#socket?.destroy();
     this.#publishSocket?.destroy();
+    this.#webSocket?.terminate();
   }
 
   result(): ReceiverResult {
@@ -131,7 +177,8 @@ export class SimClient {
   }
 
   readonly #send = (bytes: Buffer): void => {
-    this.#socket?.write(bytes);
+    if (this.#webSocket !== null) this.#webSocket.send(bytes, textMessage);
+    else this.#socket?.write(bytes);
   };
 
   readonly #onLine = (buf: Buffer, start: number, end: number): void => {
@@ -144,13 +191,13 @@ export class SimClient {
     if (
       at >= start &&
       buf[at] === payloadMagic &&
-      (state.adapter.payloadIsWholeLine ? at === start : at > start && buf[at - 1] === space)
+      (this.#adapter.payloadIsWholeLine ? at === start : at > start && buf[at - 1] === this.#payloadSeparator)
     ) {
       if (decodePayload(buf, at, state.decoded)) this.#onPayload();
       else state.garbled++;
       return;
     }
-    const verdict = state.adapter.controlLine(buf, start, end, this.#send);
+    const verdict = this.#adapter.controlLine(buf, start, end, this.#send);
     if (verdict === 'error') state.noteError(buf, start, end);
     else if (verdict === 'garbled') state.garbled++;
   };
@@ -192,7 +239,7 @@ export class SimClient {
       this.#settle('failed');
       this.close();
     } else if (step === 'ready') {
-      if (this.#template !== null && this.#state.adapter.separatePublishConnection) this.#connectPublisher();
+      if (this.#template !== null && this.#adapter.separatePublishConnection) this.#connectPublisher();
       else this.#settle('ready');
     }
   }

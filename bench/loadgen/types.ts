@@ -5,11 +5,15 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 
-export type ProtocolName = 'roomcast' | 'seed' | 'nats' | 'redis';
+export type ProtocolName = 'roomcast' | 'seed' | 'nats' | 'redis' | 'irc' | 'ws';
 
+/** A server address and the protocol spoken there (`irc://`, `ws://…/path`, or host:port with --protocol). */
 export interface Target {
   host: string;
   port: number;
+  protocol: ProtocolName;
+  /** The WebSocket's path (ws targets). */
+  path?: string;
 }
 
 /** One simulated client; `publisher` is its publisher id or -1 when it only receives. */

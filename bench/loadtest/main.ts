@@ -22,6 +22,7 @@ import { summaryTable } from './summary-table.ts';
 /** Every process here may hold at most 20,000 files; keep room for the runtime's own. */
 const maxSockets = 19_500;
 const drainQuietMs = 300;
+/** What --protocol may name: the protocols of plain host:port targets (irc and ws come with their URLs). */
 const protocols: ProtocolName[] = ['roomcast', 'seed', 'nats', 'redis'];
 const defaultTarget = '127.0.0.1:9999';
 
@@ -39,8 +40,11 @@ function seconds(v: string): number {
   return x;
 }
 
+/** host:port (the --protocol), irc://host:port (the IRC door), ws://host:port/path (the browser door's WebSocket). */
+const targetPattern = /^(?:(irc):\/\/([^:/]+):(\d+)\/?|(ws):\/\/([^:/]+):(\d+)(\/[^\s]*)?|([^:/]+):(\d+))$/;
+
 function target(v: string, previous: string[]): string[] {
-  if (!/^[^:]+:\d+$/.test(v)) throw new InvalidArgumentError('expected host:port');
+  if (!targetPattern.test(v)) throw new InvalidArgumentError('expected host:port, irc://host:port or ws://host:port/path');
   return previous === defaultTargets ? [v] : [...previous, v];
 }
 const defaultTargets = [defaultTarget];
@@ -48,8 +52,8 @@ const defaultTargets = [defaultTarget];
 const program = new Command('loadtest')
   .description('Load-test a broadcast chat server: N clients, R rooms, P publishers; reports throughput, latency, loss and order.')
   .option(
-    '--target <host:port>',
-    'server address; repeat to spread clients over several listeners or nodes (all must share rooms)',
+    '--target <address>',
+    'host:port (speaking --protocol), irc://host:port or ws://host:port/path; repeat to spread clients round-robin over several listeners, doors or nodes (all must share rooms)',
     target,
     defaultTargets,
   )
@@ -102,10 +106,13 @@ interface Options {
   quiet: boolean;
 }
 
-function parseTargets(specs: string[]): Target[] {
+function parseTargets(specs: string[], protocol: ProtocolName): Target[] {
   return specs.map((s) => {
-    const i = s.lastIndexOf(':');
-    return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
+    const m = targetPattern.exec(s);
+    if (m === null) throw new InvalidArgumentError(`bad --target ${s}`);
+    if (m[1] !== undefined) return { host: m[2], port: Number(m[3]), protocol: 'irc' };
+    if (m[4] !== undefined) return { host: m[5], port: Number(m[6]), protocol: 'ws', path: m[7] ?? '/' };
+    return { host: m[8], port: Number(m[9]), protocol };
   });
 }
 
@@ -122,7 +129,7 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const epochNs = process.hrtime.bigint();
   const now = monoClock(epochNs);
-  const targets = parseTargets(o.target);
+  const targets = parseTargets(o.target, protocol);
   const plan = makePlan({
     protocol,
     clients: o.clients,

@@ -12,6 +12,8 @@ const loadtestMain = fileURLToPath(new URL('../loadtest/main.ts', import.meta.ur
 export interface LoadRunOptions {
   server: RunningServer;
   protocol: string;
+  /** Load-tool targets (irc://, ws://, host:port); default the server's line address. */
+  targets?: string[];
   args: string[];
   jsonFile: string;
   /** Ends a hung run; the tool itself is bounded by its ready timeout, window and drain. */
@@ -23,8 +25,7 @@ export async function runLoad(o: LoadRunOptions): Promise<LoadReport> {
     process.execPath,
     [
       loadtestMain,
-      '--target',
-      `${o.server.host}:${o.server.port}`,
+      ...(o.targets ?? [`${o.server.host}:${o.server.port}`]).flatMap((target) => ['--target', target]),
       '--protocol',
       o.protocol,
       '--server-pid',

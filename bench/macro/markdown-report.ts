@@ -93,6 +93,19 @@ function figures(rows: RunSummary[]): string {
   );
 }
 
+/** The mixed scenario's counter: encodings per room run against the dialects present (bench/macro/run-encodings.ts). */
+function encodingsLine(rows: RunSummary[]): string {
+  const counted = rows.filter((r) => r.encodingsPerRun !== undefined);
+  if (counted.length === 0) return '';
+  const cell = (r: RunSummary): string => {
+    const e = r.encodingsPerRun;
+    if (e === null || e === undefined) return `${r.server}: not counted (the server's stats have no roomRuns / roomRunEncodings)`;
+    const within = e.median <= e.dialectsPresent ? '≤' : '**>**';
+    return `${r.server}: ${e.median.toFixed(2)} ${within} ${e.dialectsPresent} dialects present`;
+  };
+  return `Encodings per room run (median): ${counted.map(cell).join('; ')}.`;
+}
+
 /** roomcast (rows) against every baseline and peer (columns) in one scenario. */
 function ratios(rows: RunSummary[], scenario: number): string {
   const mine = rows.filter((r) => r.server.startsWith('roomcast'));
@@ -244,6 +257,8 @@ export function markdownReport(res: BenchResults): string {
       .map((id) => res.summaries.find((r) => r.scenario === s.id && r.server === id))
       .filter((r): r is RunSummary => r !== undefined);
     out.push(figures(rows), '', ratios(rows, s.id), '');
+    const encodings = encodingsLine(rows);
+    if (encodings !== '') out.push(encodings, '');
   }
   out.push('## Targets (issue 3)', '', targetsSection(res), '');
   out.push('## Generator saturation', '', saturationSection(res), '');

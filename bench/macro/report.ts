@@ -15,11 +15,12 @@ import { runCapacity, type CapacityResult } from './capacity-run.ts';
 import { renderCharts } from './charts.ts';
 import { summariseProfiles } from './cpu-profile.ts';
 import { runLoad } from './load-run.ts';
+import { runEncodings, type RunEncodings } from './run-encodings.ts';
 import { loadAverage, machineInfo } from './machine-info.ts';
 import { markdownReport } from './markdown-report.ts';
-import { summarise } from './run-summary.ts';
+import { median, summarise } from './run-summary.ts';
 import { loadArgs, scenarios, type LoadShape } from './scenarios.ts';
-import { peerVersions, roomcastBenchFlags, servers, type ServerSpec } from './servers.ts';
+import { peerVersions, roomcastBenchFlags, type RunningServer, servers, type ServerSpec } from './servers.ts';
 import { checkTargets } from './targets.ts';
 
 const list = (v: string): string[] =>
@@ -66,16 +67,33 @@ function argsFor(server: ServerSpec, shape: LoadShape): string[] {
   return server.kind === 'sink' ? [...loadArgs({ ...shape, publishers: 0 }), '--drain', '0'] : loadArgs(shape);
 }
 
-async function loadRun(server: ServerSpec, shape: LoadShape, jsonFile: string, cpuProfDir?: string): Promise<LoadReport> {
-  const running = await server.launch({ cpuProfDir });
+/** The mixed scenario's targets: one per door, so client i speaks door i mod 3. */
+function mixedTargets(running: RunningServer): string[] {
+  const { irc, http } = running.doors ?? {};
+  if (irc === undefined || http === undefined) throw new Error(`${running.host}:${running.port} opened no IRC or browser door`);
+  return [`${running.host}:${running.port}`, `irc://${running.host}:${irc}`, `ws://${running.host}:${http}/ws`];
+}
+const mixedDialects = 3;
+
+async function loadRun(
+  server: ServerSpec,
+  shape: LoadShape,
+  jsonFile: string,
+  cpuProfDir?: string,
+): Promise<{ report: LoadReport; encodings: RunEncodings | null }> {
+  const doors = shape.mixedDoors === true;
+  const running = await server.launch({ cpuProfDir, doors });
   try {
-    return await runLoad({
+    const report = await runLoad({
       server: running,
       protocol: server.protocol,
+      targets: doors ? mixedTargets(running) : undefined,
       args: argsFor(server, shape),
       jsonFile,
       timeoutMs: (shape.durationS + shape.warmupS + 60) * 1000,
     });
+    const encodings = doors && running.output !== undefined ? runEncodings(running.output(), mixedDialects) : null;
+    return { report, encodings };
   } finally {
     await running.stop();
   }
@@ -96,6 +114,7 @@ async function main(): Promise<void> {
   log(`writing ${path.relative(repoRoot, outDir)}; load average ${loadAverageStart.join(' ')}`);
 
   const reports = new Map<string, LoadReport[]>();
+  const encodings = new Map<string, (RunEncodings | null)[]>();
   const failures: string[] = [];
   for (let rep = 1; rep <= repeats; rep++) {
     for (const scenario of chosenScenarios) {
@@ -103,9 +122,13 @@ async function main(): Promise<void> {
       for (const server of chosenServers.filter((s) => scenario.serves(s))) {
         const key = `${scenario.id}-${server.id}`;
         try {
-          const report = await loadRun(server, scenario.shape(o.quick), path.join(runDir, `${key}-r${rep}.json`));
+          const shape = scenario.shape(o.quick);
+          const { report, encodings: counted } = await loadRun(server, shape, path.join(runDir, `${key}-r${rep}.json`));
           reports.set(key, [...(reports.get(key) ?? []), report]);
-          log(`S${scenario.id} ${server.id} run ${rep}/${repeats}: ${brief(report)}`);
+          if (shape.mixedDoors === true) encodings.set(key, [...(encodings.get(key) ?? []), counted]);
+          const encoded =
+            counted === null ? '' : `, ${counted.encodingsPerRun.toFixed(2)} encodings/run (${counted.dialectsPresent} dialects)`;
+          log(`S${scenario.id} ${server.id} run ${rep}/${repeats}: ${brief(report)}${encoded}`);
         } catch (error) {
           failures.push(`S${scenario.id} ${server.id} run ${rep}: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
           log(`S${scenario.id} ${server.id} run ${rep} FAILED: ${(error as Error).message}`);
@@ -143,7 +166,7 @@ async function main(): Promise<void> {
   if (o.profile && profileTarget !== undefined && flood?.kind === 'load') {
     const profDir = mkdtempSync(path.join(os.tmpdir(), 'roomcast-prof-'));
     try {
-      const report = await loadRun(profileTarget, flood.shape(o.quick), path.join(profDir, 'load.json'), profDir);
+      const { report } = await loadRun(profileTarget, flood.shape(o.quick), path.join(profDir, 'load.json'), profDir);
       profile = { server: profileTarget.id, run: summarise(1, profileTarget.id, [report]), threads: summariseProfiles(profDir) };
       log(`profile: ${profile.threads.length} thread profiles summarised`);
     } catch (error) {
@@ -155,7 +178,17 @@ async function main(): Promise<void> {
 
   const order = chosenServers.map((s) => s.id);
   const summaries = chosenScenarios.flatMap((s) =>
-    order.filter((id) => reports.has(`${s.id}-${id}`)).map((id) => summarise(s.id, id, reports.get(`${s.id}-${id}`)!)),
+    order
+      .filter((id) => reports.has(`${s.id}-${id}`))
+      .map((id) => {
+        const summary = summarise(s.id, id, reports.get(`${s.id}-${id}`)!);
+        const counted = encodings.get(`${s.id}-${id}`);
+        if (counted === undefined) return summary;
+        const known = counted.filter((c): c is RunEncodings => c !== null);
+        summary.encodingsPerRun =
+          known.length === 0 ? null : { median: median(known.map((c) => c.encodingsPerRun)), dialectsPresent: mixedDialects };
+        return summary;
+      }),
   );
   const charts = await renderCharts(summaries, order);
   for (const c of charts) writeFileSync(path.join(outDir, c.file), c.svg);

@@ -26,6 +26,8 @@ export interface RunSummary {
   saturatedRuns: number;
   warnings: string[];
   peakRssBytes: number;
+  /** The mixed scenario: median encodings per room run (bench/macro/run-encodings.ts); null when the server does not count them. */
+  encodingsPerRun?: { median: number; dialectsPresent: number } | null;
 }
 
 export function median(xs: number[]): number {

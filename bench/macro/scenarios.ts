@@ -6,7 +6,10 @@ import type { RunParams } from '../loadtest/report.ts';
 import type { ServerSpec } from './servers.ts';
 
 /** The load tool's parameters a scenario fixes (`rate` 0 = as fast as `window` in-flight messages allow). */
-export type LoadShape = Pick<RunParams, 'clients' | 'rooms' | 'publishers' | 'rate' | 'window' | 'size' | 'durationS' | 'warmupS'>;
+export type LoadShape = Pick<RunParams, 'clients' | 'rooms' | 'publishers' | 'rate' | 'window' | 'size' | 'durationS' | 'warmupS'> & {
+  /** Clients spread round-robin over roomcast's line, IRC and WebSocket doors (client i on door i mod 3). */
+  mixedDoors?: boolean;
+};
 
 export interface CapacityShape {
   /** Load-tool processes: each may hold at most 20,000 files. */
@@ -89,6 +92,23 @@ export const scenarios: Scenario[] = [
             roomcastArgs: ['--max-connections', '4100'],
           }
         : { processes: 4, clientsPerProcess: 4750, rooms: 950, rampPerProcess: 200, holdS: 8, probeConnections: 1000, roomcastArgs: [] },
+  },
+  {
+    id: 5,
+    kind: 'load',
+    title: 'mixed doors: one room, 201 clients a third each on the line, IRC and WebSocket doors, 4 publishers, 64 B, as fast as possible',
+    note: `clients round-robin over the doors, so publishers 0–3 speak line, IRC, WebSocket, line; window ${floodWindow}; roomcast only (the others have one protocol); encodings per room run from the server's stats`,
+    serves: (s) => s.kind === 'roomcast',
+    shape: (quick) => ({
+      clients: 201,
+      rooms: 1,
+      publishers: 4,
+      rate: 0,
+      window: floodWindow,
+      size: 64,
+      mixedDoors: true,
+      ...timing(quick),
+    }),
   },
 ];
 

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ProtocolName } from '../loadgen/types.ts';
 import { startChildServer } from '../../harness/child-server.ts';
+import { doorPorts, type DoorPorts } from './door-ports.ts';
 
 export type ServerKind = 'roomcast' | 'baseline' | 'broker' | 'sink';
 
@@ -18,6 +19,10 @@ export interface RunningServer {
   /** Whether the server is still running (a crash is part of what a benchmark reports). */
   alive(): boolean;
   stop(): Promise<unknown>;
+  /** roomcast launched with `doors`: its IRC and browser doors' ports. */
+  doors?: DoorPorts;
+  /** What a child server printed (its stats records). */
+  output?(): string;
 }
 
 export interface LaunchOptions {
@@ -25,6 +30,8 @@ export interface LaunchOptions {
   extraArgs?: string[];
   /** Node's --cpu-prof output directory, for the profiling run. */
   cpuProfDir?: string;
+  /** roomcast: open the IRC and browser doors too (the mixed scenario), and log stats records. */
+  doors?: boolean;
 }
 
 export interface ServerSpec {
@@ -36,16 +43,21 @@ export interface ServerSpec {
   launch(options?: LaunchOptions): Promise<RunningServer>;
 }
 
+const statsIntervalMs = 500;
 const script = (relative: string): string => fileURLToPath(new URL(relative, import.meta.url));
 
 /**
  * Benchmarks measure fan-out, not the abuse guards: flood limits, the per-IP cap and the per-IP connect
  * rate are off (every client is on 127.0.0.1), and a client may fall 64 MiB behind before it is dropped
- * as a slow consumer. Only the line protocol is measured: the IRC and browser doors stay shut.
+ * as a slow consumer. Only the line protocol is measured (the IRC and browser doors stay shut), but for the
+ * mixed scenario, which opens every door.
  */
+const shutDoors = ['--no-irc', '--no-http'];
+/** The mixed scenario's doors on free ports; stats records for its encodings-per-run counter. */
+const openDoors = ['--irc-port', '0', '--http-port', '0', '--stats-interval-ms', String(statsIntervalMs)];
+
 export const roomcastBenchFlags = [
-  '--no-irc',
-  '--no-http',
+  ...shutDoors,
   '--flood-messages-per-second',
   '0',
   '--flood-bytes-per-second',
@@ -64,17 +76,19 @@ function roomcast(workers: number): ServerSpec {
     kind: 'roomcast',
     protocol: 'roomcast',
     rooms: true,
-    launch: ({ extraArgs = [], cpuProfDir } = {}) =>
-      startChildServer(process.execPath, [
+    async launch({ extraArgs = [], cpuProfDir, doors = false } = {}) {
+      const child = await startChildServer(process.execPath, [
         ...(cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir]),
         script('../../src/main.ts'),
         '--port',
         '0',
         '--workers',
         String(workers),
-        ...roomcastBenchFlags,
+        ...(doors ? roomcastBenchFlags.filter((flag) => !shutDoors.includes(flag)).concat(openDoors) : roomcastBenchFlags),
         ...extraArgs,
-      ]),
+      ]);
+      return doors ? { ...child, doors: doorPorts(child.output()) } : child;
+    },
   };
 }
 

@@ -25,8 +25,17 @@ export interface HandshakeSession {
 export interface ProtocolAdapter {
   /** Redis: a subscribed connection cannot publish, so publishers open a second one. */
   readonly separatePublishConnection: boolean;
-  /** true: a payload is the whole line; false: it ends the line after a space (`[room] <nick> payload`). */
+  /** true: a payload is the whole line; false: it ends the line after payloadSeparator (`[room] <nick> payload`). */
   readonly payloadIsWholeLine: boolean;
+  /** The byte before a payload that ends a line; a space when absent (IRC's is ':', JSON's '"'). */
+  readonly payloadSeparator?: number;
+  /**
+   * How the client reaches the server: lines over TCP (absent), or WebSocket text frames, each handed to
+   * the receive path as one line without its last messageTrailerBytes, and each published frame sent as
+   * one message.
+   */
+  readonly transport?: 'websocket';
+  readonly messageTrailerBytes?: number;
   handshake(ctx: SessionContext, send: Send): HandshakeSession;
   controlLine(buf: Buffer, start: number, end: number, send: Send): LineVerdict;
   framePrefix(ctx: SessionContext, size: number): Buffer;
