@@ -143,6 +143,7 @@ const control: ConnectionWorkerControl = {
       coordinatorBacklogPeakUnits: coordinator.window.peak,
       ...threadLoad(),
       ...counters,
+      ...roomLineRun.counters,
     };
   },
   async shutdown(notice) {

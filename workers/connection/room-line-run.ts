@@ -10,6 +10,7 @@
 //
 //   turn: [deliver lobby a][deliver lobby b] | [deliver lobby c][joined dev …][deliver dev d] | flush
 //         └────────────── run: a b c ────────────────┘                        └ run: d ┘
+import type { ConnectionWorkerStats } from '../../src/control-api.ts';
 import type { RoomEvent } from '../../src/thread-messages.ts';
 import type { LocalRooms } from './local-rooms.ts';
 
@@ -23,7 +24,11 @@ export interface RunMember {
   output: { write(bytes: Buffer, lines: number): void };
 }
 
+/** Runs handed out to local members, and encodings made for them: never more per run than dialects among the members. */
+export type RoomRunCounters = Pick<ConnectionWorkerStats, 'roomRuns' | 'roomRunEncodings'>;
+
 export class RoomLineRun<Member extends RunMember> {
+  readonly counters: RoomRunCounters = { roomRuns: 0, roomRunEncodings: 0 };
   readonly #localRooms: LocalRooms<Member>;
   #room: string | undefined;
   /** The open run's events; reused from run to run (encoders do not keep it). */
@@ -57,6 +62,7 @@ export class RoomLineRun<Member extends RunMember> {
   #fanOut(members: ReadonlySet<Member>): void {
     const events = this.#events;
     const lines = events.length;
+    this.counters.roomRuns++;
     // Members mostly share one dialect: the Map of encodings is made only when a second one shows up.
     let encoder: RoomEventEncoder | undefined;
     let bytes: Buffer | undefined;
@@ -65,9 +71,14 @@ export class RoomLineRun<Member extends RunMember> {
       if (member.roomEncoder !== encoder) {
         if (encoder !== undefined && bytes !== undefined) (byEncoder ??= new Map()).set(encoder, bytes);
         encoder = member.roomEncoder;
-        bytes = byEncoder?.get(encoder) ?? encoder.encode(events);
+        bytes = byEncoder?.get(encoder) ?? this.#encode(encoder);
       }
       member.output.write(bytes!, lines);
     }
+  }
+
+  #encode(encoder: RoomEventEncoder): Buffer {
+    this.counters.roomRunEncodings++;
+    return encoder.encode(this.#events);
   }
 }
