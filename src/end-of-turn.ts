@@ -27,7 +27,7 @@ export class EndOfTurn {
     this.#schedule = schedule;
   }
 
-  /** Runs `task` once at the end of this turn, in `phase`'s place; register it as often as is convenient only if it is idempotent. */
+  /** Runs `task` at the end of this turn, in `phase`'s place; a task added twice runs twice. */
   add(phase: EndOfTurnPhase, task: EndOfTurnTask): void {
     this.#queues[phaseIndex[phase]]!.push(task);
     if (this.#scheduled) return;
