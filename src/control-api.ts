@@ -26,6 +26,10 @@ export interface ConnectionWorkerStats extends ThreadLoad, WorkerFlowStats {
   bytesOut: number;
   /** socket.write calls: deliveriesOut / socketWrites is how well output is coalesced. */
   socketWrites: number;
+  /** Runs of room lines handed out to local members (room-line-run.ts). */
+  roomRuns: number;
+  /** Encodings of those runs: one per wire protocol among a run's members, so at most roomRuns × dialects. */
+  roomRunEncodings: number;
   queuedBytes: number;
   /** Dropped because unsent output stayed over maxOutputBytes after a write. */
   slowConsumersDisconnected: number;

@@ -99,3 +99,23 @@ test('an encoder that does not filter never asks its members’ filters', () => 
   run.close();
   assert.equal(member.written[0]!.bytes.toString(), 'line:a;');
 });
+
+test('encodings per run count the dialects among its members, never more', () => {
+  const line = countingEncoder('line');
+  const other = countingEncoder('other');
+  const rooms = new LocalRooms<Member>();
+  for (const member of [new Member(line), new Member(line), new Member(line)]) rooms.add('lobby', member);
+  for (const member of [new Member(line), new Member(other), new Member(line), new Member(other)]) rooms.add('dev', member);
+  const run = new RoomLineRun(rooms);
+  run.add(say('lobby', 1, 'a'));
+  run.add(say('lobby', 2, 'b'));
+  run.close();
+  assert.deepEqual(run.counters, { roomRuns: 1, roomRunEncodings: 1 }, 'members of one dialect: one encoding');
+  run.add(say('dev', 1, 'c'));
+  run.close();
+  assert.deepEqual(run.counters, { roomRuns: 2, roomRunEncodings: 3 }, 'members of two dialects, interleaved: two encodings');
+  run.add(say('nowhere', 1, 'd'));
+  run.close();
+  assert.deepEqual(run.counters, { roomRuns: 2, roomRunEncodings: 3 }, 'a room without local members is no run handed out');
+  assert.equal(line.calls + other.calls, run.counters.roomRunEncodings);
+});

@@ -65,6 +65,14 @@ const workerMetrics: Record<Exclude<NumericKey<ConnectionWorkerStats>, 'workerId
   deliveriesOut: counter('roomcast_deliveries_out_total', 'Lines queued for clients, one per recipient'),
   bytesOut: counter('roomcast_bytes_out_total', 'Bytes written to client sockets'),
   socketWrites: counter('roomcast_socket_writes_total', 'socket.write calls; deliveries per write is how well output coalesces'),
+  roomRuns: counter(
+    'roomcast_room_runs_total',
+    'Runs of room lines handed out to local members, each encoded once per wire protocol among them',
+  ),
+  roomRunEncodings: counter(
+    'roomcast_room_run_encodings_total',
+    'Encodings of room-line runs; per run, never more than the wire protocols among its members',
+  ),
   slowConsumersDisconnected: counter('roomcast_disconnects_total', disconnects, { reason: 'slow_consumer' }),
   writeStallDisconnects: counter('roomcast_disconnects_total', disconnects, { reason: 'write_stall' }),
   floodDisconnects: counter('roomcast_disconnects_total', disconnects, { reason: 'flood' }),

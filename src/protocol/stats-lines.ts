@@ -13,6 +13,7 @@ export function statsLines({ acceptor, coordinator, workers }: ServerStats): str
     ...workers.map(
       (w) =>
         `worker ${w.workerId}: connections ${w.connections}, lines in ${w.messagesIn}, deliveries ${w.deliveriesOut}, ` +
+        `room runs ${w.roomRuns} (${w.roomRunEncodings} encodings), ` +
         `queued ${w.queuedBytes} B, slow consumers ${w.slowConsumersDisconnected}, write stalls ${w.writeStallDisconnects}, flood drops ${w.linesDroppedForFlooding}/` +
         `disconnects ${w.floodDisconnects}, timeouts ${w.timeoutDisconnects}, ELU ${w.eventLoopUtilization.toFixed(2)}, ` +
         `heap ${mib(w.heapUsedBytes)} MiB, input paused ${w.backpressureMs} ms (${w.backpressurePauses} times)`,

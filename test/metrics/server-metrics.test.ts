@@ -29,6 +29,8 @@ function workerStats(workerId: number, base: number): ConnectionWorkerStats {
     coordinatorBacklogPeakUnits: base + 18,
     eventLoopUtilization: base / 1000,
     heapUsedBytes: base * 1000,
+    roomRuns: base + 19,
+    roomRunEncodings: base + 20,
   };
 }
 
@@ -86,6 +88,8 @@ test('every stats figure reaches its series: worker counters summed, worker gaug
     ['roomcast_deliveries_out_total', {}, 104 + 204],
     ['roomcast_bytes_out_total', {}, 105 + 205],
     ['roomcast_socket_writes_total', {}, 106 + 206],
+    ['roomcast_room_runs_total', {}, 119 + 219],
+    ['roomcast_room_run_encodings_total', {}, 120 + 220],
     ['roomcast_disconnects_total', { reason: 'slow_consumer' }, 108 + 208],
     ['roomcast_disconnects_total', { reason: 'write_stall' }, 114 + 214],
     ['roomcast_input_paused_seconds_total', {}, (15_100 + 15_200) / 1000],

@@ -15,6 +15,7 @@
 import type { Socket } from 'node:net';
 import type { ServerConfig } from '../../src/config.ts';
 import type { ConnectionWorkerStats } from '../../src/control-api.ts';
+import { endThenDestroy } from '../../src/end-then-destroy.ts';
 import { backlogTickMs, type BacklogWatch, type BacklogWatched } from './backlog-watch.ts';
 import type { Flushable, WriteBatcher } from './write-batcher.ts';
 import { type FallenBehind, WriteProgress } from './write-progress.ts';
@@ -75,19 +76,25 @@ export class ClientOutput implements Flushable, BacklogWatched {
 
   flush(): void {
     if (!this.#open || this.#chunks.length === 0) return;
-    const data = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#chunkBytes);
-    this.#chunks = [];
-    this.#chunkBytes = 0;
-    const { counters, backlogWatch } = this.#context;
-    counters.bytesOut += data.length;
-    counters.socketWrites++;
+    const data = this.#takeQueued();
     this.socket.write(data);
     this.#written += data.length;
     if (!this.#watched && this.socket.writableLength > 0) {
       this.#watched = true;
       this.#progress.restart();
-      backlogWatch.add(this);
+      this.#context.backlogWatch.add(this);
     }
+  }
+
+  /** The queued chunks as one write (the shared Buffer itself when there is one), counted as such. */
+  #takeQueued(): Buffer {
+    const data = this.#chunks.length === 1 ? this.#chunks[0]! : Buffer.concat(this.#chunks, this.#chunkBytes);
+    this.#chunks = [];
+    this.#chunkBytes = 0;
+    const { counters } = this.#context;
+    counters.bytesOut += data.length;
+    counters.socketWrites++;
+    return data;
   }
 
   checkBacklog(): boolean {
@@ -99,8 +106,9 @@ export class ClientOutput implements Flushable, BacklogWatched {
   }
 
   /**
-   * Writes what is queued (or drops it, for a client that is not reading) and `last`, then closes;
-   * a peer that will not read even that is cut off after graceMs. Every close of a client goes here.
+   * Writes what is queued (or drops it, for a client that is not reading) and `last` in one write, then
+   * closes (end-then-destroy.ts): the socket is freed when the peer closes its side, or after graceMs if
+   * it will not. Every close of a client goes here.
    */
   end(last: Buffer, graceMs: number, dropQueued = false): void {
     if (!this.#open) return;
@@ -110,10 +118,8 @@ export class ClientOutput implements Flushable, BacklogWatched {
     }
     this.#chunks.push(last);
     this.#chunkBytes += last.length;
-    this.flush();
     this.#open = false;
-    this.socket.end();
-    setTimeout(() => this.socket.destroy(), graceMs).unref();
+    endThenDestroy(this.socket, graceMs, this.#takeQueued());
   }
 
   /** Stops all output at once, dropping what is queued (the socket is gone). */

@@ -8,6 +8,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BatchedPort } from '../../src/batched-port.ts';
 import { exposeControl, wrapControl, type ConnectionWorkerControl, type SupervisorControl } from '../../src/control-api.ts';
 import { CreditedPort } from '../../src/credited-port.ts';
+import { endOfTurn } from '../../src/end-of-turn.ts';
 import { Acknowledger, coordinatorOpWeight, FlowWindow, workerOpWeight, workerToCoordinatorWindow } from '../../src/flow-window.ts';
 import { createLogger, flushLogger, LogSampler } from '../../src/log.ts';
 import { unpackRoomEvent } from '../../src/packed-room-event.ts';
@@ -65,7 +66,9 @@ const coordinator = new CreditedPort<WorkerOp>(
 );
 const coordinatorOpsHandled = new Acknowledger();
 const roomLineRun = new RoomLineRun(localRooms);
-const batcher = new WriteBatcher(() => roomLineRun.close());
+// A run still open when the turn ends is handed out first, so its writes join the turn's (end-of-turn.ts).
+const closeRoomLineRun = (): void => roomLineRun.close();
+const batcher = new WriteBatcher();
 const context: ConnectionContext = {
   config,
   log,
@@ -116,7 +119,7 @@ coordinatorPort.on('message', (batch: CoordinatorOp[]) => {
   for (const op of batch) {
     if (op.type === 'deliver') {
       units++;
-      if (roomLineRun.add(unpackRoomEvent(op.event))) batcher.scheduleFlush();
+      if (roomLineRun.add(unpackRoomEvent(op.event))) endOfTurn.add('room-lines', closeRoomLineRun);
       continue;
     }
     if (op.type === 'ack') {
@@ -152,6 +155,7 @@ const control: ConnectionWorkerControl = {
       coordinatorBacklogPeakUnits: coordinator.window.peak,
       ...threadLoad(),
       ...counters,
+      ...roomLineRun.counters,
     };
   },
   async shutdown(notice) {

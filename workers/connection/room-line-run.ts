@@ -10,6 +10,7 @@
 //
 //   turn: [deliver lobby a][deliver lobby b] | [deliver lobby c][joined dev …][deliver dev d] | flush
 //         └────────────── run: a b c ────────────────┘                        └ run: d ┘
+import type { ConnectionWorkerStats } from '../../src/control-api.ts';
 import type { RoomEvent } from '../../src/thread-messages.ts';
 import type { LocalRooms } from './local-rooms.ts';
 
@@ -37,7 +38,15 @@ export interface RunMember {
   output: { write(bytes: Buffer, lines: number): void };
 }
 
+/**
+ * Runs handed out to local members, and the shared encodings made for them: never more per run than the
+ * encoder variants among the members. (An IRC member that filtered part of a run out, e.g. its own line
+ * without echo-message, gets an encoding of its own on top; those are not counted here.)
+ */
+export type RoomRunCounters = Pick<ConnectionWorkerStats, 'roomRuns' | 'roomRunEncodings'>;
+
 export class RoomLineRun<Member extends RunMember> {
+  readonly counters: RoomRunCounters = { roomRuns: 0, roomRunEncodings: 0 };
   readonly #localRooms: LocalRooms<Member>;
   #room: string | undefined;
   /** The open run's events; reused from run to run (encoders do not keep it). */
@@ -71,6 +80,7 @@ export class RoomLineRun<Member extends RunMember> {
   #fanOut(members: ReadonlySet<Member>): void {
     const events = this.#events;
     const lines = events.length;
+    this.counters.roomRuns++;
     // Members mostly share one dialect: the Map of encodings is made only when a second one shows up.
     let encoder: RoomEventEncoder | undefined;
     let bytes: Buffer | undefined;
@@ -80,7 +90,7 @@ export class RoomLineRun<Member extends RunMember> {
       if (member.roomEncoder !== encoder) {
         if (encoder !== undefined && bytes !== undefined) (byEncoder ??= new Map()).set(encoder, bytes);
         encoder = member.roomEncoder;
-        bytes = byEncoder?.get(encoder) ?? encoder.encode(events);
+        bytes = byEncoder?.get(encoder) ?? this.#encode(encoder);
         filtered = encoder.filtered === true;
       }
       const own = filtered ? member.roomEventFilter?.(events) : undefined;
@@ -88,5 +98,10 @@ export class RoomLineRun<Member extends RunMember> {
       // What a member keeps of the run is encoded for it alone (an IRC client that spoke in the run).
       else if (own.length > 0) member.output.write(encoder!.encode(own), own.length);
     }
+  }
+
+  #encode(encoder: RoomEventEncoder): Buffer {
+    this.counters.roomRunEncodings++;
+    return encoder.encode(this.#events);
   }
 }
