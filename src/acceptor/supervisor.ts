@@ -202,7 +202,9 @@ export class Supervisor {
 
   /** Test hook: makes connection worker `index` throw (the worker refuses unless config.testHooks). */
   crashWorkerForTest(index: number): Promise<void> {
-    return this.#slots[index]!.control.crash();
+    const slot = this.#slots[index]!;
+    // The worker may die before its answer crosses back; its exit answers then.
+    return Promise.race([slot.control.crash(), slot.exited]);
   }
 
   /** Graceful shutdown of every thread; see ConnectionWorkerControl.shutdown. A worker that dies meanwhile is skipped. */

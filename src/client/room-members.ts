@@ -2,14 +2,13 @@
 // join, part, quit and rename notices, and the nicks of lines seen, live or replayed from history. Only a guess (nobody tells the client
 // about members who stay silent until it asks /who), which is all completion needs. Pure.
 import { nickKey } from '../protocol/names.ts';
+import {
+  goneNoticePattern as gone,
+  joinedNoticePattern as joined,
+  memberListingPattern as memberList,
+  renamedNoticePattern as renamed,
+} from '../protocol/server-lines.ts';
 import type { ServerLine } from './server-line.ts';
-
-// The coordinator's /who answer (workers/coordinator/coordinator.ts, not in src/protocol/server-lines.ts):
-// `dev (3): ann, ben, cy` with `, and N more` when cut short. test/e2e/terminal-client catches a drift.
-const memberList = /^(\S+) \((\d+)\): (.*?)(?:, and \d+ more)?$/;
-const joined = /^(\S+) joined$/;
-const gone = /^(\S+) (?:left|quit(?: \(.*\))?)$/s;
-const renamed = /^(\S+) is now known as (\S+)$/;
 
 /** Bound what a busy room (or a lying server) can make the client remember. */
 export const maxKnownNicksPerRoom = 5000;

@@ -16,6 +16,10 @@ export const leftNotice = (room: string, nick: string) => noticeLine(room, `${ni
 export const quitNotice = (room: string, nick: string, reason: string) =>
   noticeLine(room, reason === '' ? `${nick} quit` : `${nick} quit (${reason})`);
 export const renamedNotice = (room: string, from: string, to: string) => noticeLine(room, `${from} is now known as ${to}`);
+// What a client reads back out of a notice's text (after `[room] -- `), next to the sentences above.
+export const joinedNoticePattern = /^(\S+) joined$/;
+export const goneNoticePattern = /^(\S+) (?:left|quit(?: \(.*\))?)$/s;
+export const renamedNoticePattern = /^(\S+) is now known as (\S+)$/;
 
 // Answers about the client's own session. The terminal client recognises these sentences
 // (src/client/session-state.ts) to follow its nick and current room, by the patterns next to each: a
@@ -54,6 +58,9 @@ export const historyLine = (sentAtMs: number, line: string) =>
 export const historyPattern = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)Z (.*)$/s;
 
 /** The answer to /rooms or /who: `-- rooms: dev (1), lobby (2)`, `-- lobby (2): alice, bob`. */
+/** Reads a /who answer's text (after `-- `) back: the room, its member count and the nicks listed. */
+export const memberListingPattern = /^(\S+) \((\d+)\): (.*?)(?:, and \d+ more)?$/;
+
 export function listingLine(listing: Listing): string {
   const more = listing.more > 0 ? `, and ${listing.more} more` : '';
   if (listing.kind === 'rooms') {

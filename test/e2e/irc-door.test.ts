@@ -5,27 +5,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'irc-framework';
+import { nextIrcEvent } from '../helpers/irc-events.ts';
 import { LineClient } from '../helpers/line-client.ts';
 import { startTestServer, type TestServer } from '../helpers/test-server.ts';
-import { waitUntil, within } from '../helpers/wait-until.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
 
 const timeoutMs = 10_000;
 
 /** The next `event` from `client` that satisfies `matches`. */
-function next<T = Record<string, unknown>>(client: Client, event: string, matches: (value: T) => boolean = () => true): Promise<T> {
-  return within(
-    new Promise<T>((resolve) => {
-      const listener = (value: T) => {
-        if (!matches(value)) return;
-        client.off(event, listener);
-        resolve(value);
-      };
-      client.on(event, listener);
-    }),
-    timeoutMs,
-    `${event} on ${client.user.nick}`,
-  );
-}
+const next = <T = Record<string, unknown>>(client: Client, event: string, matches?: (value: T) => boolean): Promise<T> =>
+  nextIrcEvent<T>(client, event, timeoutMs, matches);
 
 /** A raw IRC connection: lines without their CR. */
 async function rawIrc(port: number): Promise<LineClient & { irc(line: string): void; next(pattern: RegExp): Promise<string> }> {

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { Client } from 'irc-framework';
+import { nextIrcEvent } from '../helpers/irc-events.ts';
 import { LineFramer } from '../../src/protocol/line-framer.ts';
 import { nickKey } from '../../src/protocol/names.ts';
 import { type ChatIntent, parseErrorReplies, translateIrcCommand } from '../../src/protocol/irc/irc-commands.ts';
@@ -131,20 +132,8 @@ function startTinyServer(): Server {
 const timeoutMs = 5000;
 
 /** The next `event` from `client` that satisfies `matches`. */
-function next<T = Record<string, unknown>>(client: Client, event: string, matches: (value: T) => boolean = () => true): Promise<T> {
-  return within(
-    new Promise<T>((resolve) => {
-      const listener = (value: T) => {
-        if (!matches(value)) return;
-        client.off(event, listener);
-        resolve(value);
-      };
-      client.on(event, listener);
-    }),
-    timeoutMs,
-    `${event} on ${client.user.nick}`,
-  );
-}
+const next = <T = Record<string, unknown>>(client: Client, event: string, matches?: (value: T) => boolean): Promise<T> =>
+  nextIrcEvent<T>(client, event, timeoutMs, matches);
 
 describe('a real IRC client (irc-framework) against the IRC modules', () => {
   let server: Server;
