@@ -19,6 +19,8 @@ export interface TaskResult {
   unitsPerSecond: number;
   meanNs: number;
   p99Ns: number;
+  /** CPU time of the whole process (every thread) per unit, over the task's run including warm-up. */
+  cpuNsPerUnit: number;
   samples: number;
   rmePercent: number;
   baseline: string | null;
@@ -44,19 +46,20 @@ export function environmentLine(env: Environment): string {
 }
 
 export function resultsTable(results: readonly TaskResult[]): string {
-  const header = ['concern', 'task', 'rate', 'mean/op', 'p99/op', 'samples', '±', 'vs baseline'];
+  const header = ['concern', 'task', 'rate', 'mean/op', 'p99/op', 'cpu/unit', 'samples', '±', 'vs baseline'];
   const rows = results.map((r) => [
     r.concern,
     r.task,
     rate(r.unitsPerSecond, r.unit),
     duration(r.meanNs),
     duration(r.p99Ns),
+    duration(r.cpuNsPerUnit),
     String(r.samples),
     `${r.rmePercent.toFixed(1)}%`,
     r.ratio === null ? '' : `${r.ratio.toFixed(2)}× ${r.baseline}`,
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const numeric = new Set([2, 3, 4, 5, 6]);
+  const numeric = new Set([2, 3, 4, 5, 6, 7]);
   const format = (row: readonly string[]) =>
     row
       .map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))

@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { Bench } from 'tinybench';
-import type { MicroSuite, SuiteFactory } from './micro-suite.ts';
+import type { MicroSuite, MicroTask, SuiteFactory } from './micro-suite.ts';
 import { environmentLine, jsonLines, resultsTable, type Environment, type TaskResult } from './results-table.ts';
 
 const positive = (value: string): number => {
@@ -31,32 +31,43 @@ const environment: Environment = {
   loadAverage1m: os.loadavg()[0]!,
 };
 
-async function runSuite(suite: MicroSuite): Promise<TaskResult[]> {
+// Each task runs in a Bench of its own, so the process's CPU time (every thread's) over its run can be
+// divided by the units it did: for tasks that cross threads, CPU per unit is a figure of its own.
+async function runTask(concern: string, task: MicroTask): Promise<TaskResult> {
   // Few minimum iterations: the thread and socket tasks take milliseconds per call.
   const bench = new Bench({ time: options.timeMs, warmupTime: 200, iterations: 16, throws: true });
-  for (const task of suite.tasks) bench.add(task.name, task.fn);
-  await bench.run();
-  const rates = new Map<string, number>();
-  const results = suite.tasks.map((task, index): TaskResult => {
-    const result = bench.tasks[index]!.result;
-    if (result.state !== 'completed') throw new Error(`${suite.concern}/${task.name}: ${result.state}`);
-    const opsPerSecond = 1000 / result.latency.mean;
-    rates.set(task.name, opsPerSecond * task.unitsPerOp);
-    return {
-      concern: suite.concern,
-      task: task.name,
-      unit: task.unit,
-      unitsPerOp: task.unitsPerOp,
-      opsPerSecond,
-      unitsPerSecond: opsPerSecond * task.unitsPerOp,
-      meanNs: result.latency.mean * 1e6,
-      p99Ns: result.latency.p99 * 1e6,
-      samples: result.latency.samplesCount,
-      rmePercent: result.latency.rme,
-      baseline: task.baseline ?? null,
-      ratio: null,
-    };
+  let calls = 0;
+  bench.add(task.name, () => {
+    calls++;
+    return task.fn();
   });
+  const cpuBefore = process.cpuUsage();
+  await bench.run();
+  const cpu = process.cpuUsage(cpuBefore);
+  const result = bench.tasks[0]!.result;
+  if (result.state !== 'completed') throw new Error(`${concern}/${task.name}: ${result.state}`);
+  const opsPerSecond = 1000 / result.latency.mean;
+  return {
+    concern,
+    task: task.name,
+    unit: task.unit,
+    unitsPerOp: task.unitsPerOp,
+    opsPerSecond,
+    unitsPerSecond: opsPerSecond * task.unitsPerOp,
+    meanNs: result.latency.mean * 1e6,
+    p99Ns: result.latency.p99 * 1e6,
+    cpuNsPerUnit: ((cpu.user + cpu.system) * 1000) / (calls * task.unitsPerOp),
+    samples: result.latency.samplesCount,
+    rmePercent: result.latency.rme,
+    baseline: task.baseline ?? null,
+    ratio: null,
+  };
+}
+
+async function runSuite(suite: MicroSuite): Promise<TaskResult[]> {
+  const results: TaskResult[] = [];
+  for (const task of suite.tasks) results.push(await runTask(suite.concern, task));
+  const rates = new Map(results.map((result) => [result.task, result.unitsPerSecond]));
   for (const result of results) {
     if (result.baseline === null) continue;
     const baselineRate = rates.get(result.baseline);
