@@ -14,6 +14,10 @@
 // the reader has made room (the writer sleeps on the ring until then). Each channel is counted by the
 // caller's FlowWindow (credited-port.ts), so what is held is bounded by the window, as the port's queue
 // was before.
+//
+// Liveness. A pending Atomics.waitAsync does not keep a thread alive, so each end refs its port while it
+// has something to wait for (a reader until closed, a writer while it holds ops), as a port with a
+// 'message' listener would; the port is never started, so its messages wait for receiveMessageOnPort.
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { type EndOfTurn, endOfTurn } from './end-of-turn.ts';
 import type { SpscRing } from './spsc-ring.ts';
@@ -61,6 +65,7 @@ export class RingSender<Op> {
   close(): void {
     this.#closed = true;
     this.#held = [];
+    this.#port.unref();
     this.#ring.wakeAll();
   }
 
@@ -88,11 +93,13 @@ export class RingSender<Op> {
   #waitForRoom(): void {
     if (this.#waitingForRoom) return;
     this.#waitingForRoom = true;
+    this.#port.ref();
     void this.#ring.waitForRoom().then(this.#writeHeld);
   }
 
   readonly #writeHeld = (): void => {
     this.#waitingForRoom = false;
+    this.#port.unref();
     if (this.#closed) return;
     const held = this.#held;
     let written = 0;
@@ -116,6 +123,7 @@ export class RingReceiver<Op> {
     this.#port = port;
     this.#codec = codec;
     this.#onBatch = onBatch;
+    this.#port.ref();
     this.#read();
   }
 

@@ -95,10 +95,17 @@ export class SpscRing {
     this.#head = (this.#head + recordHeaderBytes + align8(payloadBytes)) | 0;
   }
 
-  /** Makes every committed record visible to the reader, and wakes it if it sleeps. */
-  publish(): void {
+  /** Makes every committed record visible to the reader, and wakes it if it sleeps; says whether it did. */
+  publish(): boolean {
     Atomics.store(this.#shared, headIndex, this.#head);
-    if (Atomics.exchange(this.#shared, readerSleepingIndex, 0) === 1) Atomics.notify(this.#shared, readerSleepingIndex);
+    if (Atomics.exchange(this.#shared, readerSleepingIndex, 0) === 0) return false;
+    Atomics.notify(this.#shared, readerSleepingIndex);
+    return true;
+  }
+
+  /** Whether the reader has declared itself asleep (waitForRecords) and no publish has woken it yet. */
+  get readerAsleep(): boolean {
+    return Atomics.load(this.#shared, readerSleepingIndex) === 1;
   }
 
   /** Resolves once the reader has freed room since this call (at once if it already has, or on wakeAll). */
