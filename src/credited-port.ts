@@ -1,27 +1,27 @@
-// A BatchedPort whose ops are counted against a FlowWindow until the far side acknowledges them
+// An op sender whose ops are counted against a FlowWindow until the far side acknowledges them
 // (flow-window.ts), each by its weight. Counting is a weighing and an addition per op: no timer, no
 // extra post. Control ops (acks, overload signals) go through sendUncounted, so they never need
 // acknowledging themselves.
-import type { MessagePort } from 'node:worker_threads';
-import { BatchedPort } from './batched-port.ts';
 import type { FlowWindow } from './flow-window.ts';
+import type { OpSender } from './op-sender.ts';
 
-export class CreditedPort<Op> extends BatchedPort<Op> {
+export class CreditedPort<Op> implements OpSender<Op> {
   readonly window: FlowWindow;
+  readonly #sender: OpSender<Op>;
   readonly #weigh: (op: Op) => number;
 
-  constructor(port: MessagePort, window: FlowWindow, weigh: (op: Op) => number) {
-    super(port);
+  constructor(sender: OpSender<Op>, window: FlowWindow, weigh: (op: Op) => number) {
+    this.#sender = sender;
     this.window = window;
     this.#weigh = weigh;
   }
 
-  override send(op: Op): void {
-    super.send(op);
+  send(op: Op): void {
+    this.#sender.send(op);
     this.window.sent(this.#weigh(op));
   }
 
   sendUncounted(op: Op): void {
-    super.send(op);
+    this.#sender.send(op);
   }
 }

@@ -15,9 +15,10 @@
 // caller's FlowWindow (credited-port.ts), so what is held is bounded by the window, as the port's queue
 // was before.
 //
-// Liveness. A pending Atomics.waitAsync does not keep a thread alive, so each end refs its port while it
-// has something to wait for (a reader until closed, a writer while it holds ops), as a port with a
-// 'message' listener would; the port is never started, so its messages wait for receiveMessageOnPort.
+// Liveness. A pending Atomics.waitAsync does not keep a thread alive, so a reader refs its port until
+// closed, as a port with a 'message' listener would (the port is never started, so its messages wait for
+// receiveMessageOnPort), and a writer holding ops keeps a timer until they are written. (The writer
+// leaves the port's ref alone: the port may be the reader's of the other direction.)
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { type EndOfTurn, endOfTurn } from './end-of-turn.ts';
 import type { SpscRing } from './spsc-ring.ts';
@@ -38,7 +39,8 @@ export class RingSender<Op> {
   /** Ops that found the ring full, oldest first: every later op waits behind them. */
   #held: Op[] = [];
   #publishScheduled = false;
-  #waitingForRoom = false;
+  /** Set while ops are held: keeps the thread alive until they are written. */
+  #keepAlive: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(ring: SpscRing, port: MessagePort, codec: RingCodec<Op>, turn: EndOfTurn = endOfTurn) {
@@ -65,7 +67,7 @@ export class RingSender<Op> {
   close(): void {
     this.#closed = true;
     this.#held = [];
-    this.#port.unref();
+    clearInterval(this.#keepAlive);
     this.#ring.wakeAll();
   }
 
@@ -91,15 +93,14 @@ export class RingSender<Op> {
   };
 
   #waitForRoom(): void {
-    if (this.#waitingForRoom) return;
-    this.#waitingForRoom = true;
-    this.#port.ref();
+    if (this.#keepAlive !== undefined) return;
+    this.#keepAlive = setInterval(() => {}, 2 ** 31 - 1);
     void this.#ring.waitForRoom().then(this.#writeHeld);
   }
 
   readonly #writeHeld = (): void => {
-    this.#waitingForRoom = false;
-    this.#port.unref();
+    clearInterval(this.#keepAlive);
+    this.#keepAlive = undefined;
     if (this.#closed) return;
     const held = this.#held;
     let written = 0;
@@ -117,14 +118,17 @@ export class RingReceiver<Op> {
   readonly #onBatch: (ops: Op[]) => void;
   #closed = false;
 
-  /** Starts reading at once: `onBatch` gets what each read found, in order. */
+  /**
+   * `onBatch` gets what each read found, in order. The first read comes once the code that made the
+   * receiver has run (a microtask later), so its owner can finish wiring what onBatch uses.
+   */
   constructor(ring: SpscRing, port: MessagePort, codec: RingCodec<Op>, onBatch: (ops: Op[]) => void) {
     this.#ring = ring;
     this.#port = port;
     this.#codec = codec;
     this.#onBatch = onBatch;
     this.#port.ref();
-    this.#read();
+    queueMicrotask(this.#read);
   }
 
   close(): void {

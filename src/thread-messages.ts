@@ -4,10 +4,12 @@
 //   acceptor (main) ──adopt-socket──▶ connection worker        (worker.postMessage, socket transferred)
 //   connection worker ──[worker-ready, socket-adopted, connection-closed…]──▶ acceptor  (parentPort, batched)
 //   supervisor (main) ──attach/detach-worker──▶ coordinator      (coordinator's parentPort)
-//   connection worker ◀──[ops…]──▶ coordinator                  (one MessageChannel per worker)
+//   connection worker ◀──[ops…]──▶ coordinator                  (two rings and a MessageChannel per worker)
 //   supervisor ◀──comlink──▶ every thread                       (control plane: control-api.ts)
 //
-// Hot-path ops travel in arrays: a BatchedPort posts one array per destination per event-loop turn.
+// Hot-path ops are batched per event-loop turn: to the acceptor a BatchedPort posts one array per turn;
+// between a worker and the coordinator each direction has a shared-memory ring (worker-rings.ts,
+// ring-port.ts) that a turn's ops are written into and published at once, rare ops by the port in order.
 // Both directions between a worker and the coordinator are credit flow controlled (flow-window.ts):
 // each side acknowledges what it handled with an `ack` op, and what the sender has un-acknowledged is
 // bounded — past the bound the workers stop reading their sockets.
@@ -15,6 +17,7 @@ import type { Socket } from 'node:net';
 import type { MessagePort } from 'node:worker_threads';
 import type { ServerConfig } from './config.ts';
 import type { ErrorCode } from './protocol/errors.ts';
+import type { WorkerRings } from './worker-rings.ts';
 
 /** Which protocol a listener speaks: the line protocol, IRC, or the browser's HTTP and WebSocket. */
 export type Door = 'line' | 'irc' | 'http';
@@ -30,7 +33,7 @@ export type ConnectionWorkerToAcceptor =
   | { type: 'connection-closed'; connectionId: number };
 
 export type SupervisorToCoordinator =
-  | { type: 'attach-worker'; workerId: number; port: MessagePort }
+  | { type: 'attach-worker'; workerId: number; port: MessagePort; rings: WorkerRings }
   | { type: 'detach-worker'; workerId: number };
 
 /**
@@ -139,6 +142,7 @@ export interface ConnectionWorkerData {
   generation: number;
   config: ServerConfig;
   coordinatorPort: MessagePort;
+  coordinatorRings: WorkerRings;
   /** This worker answers the supervisor's control calls here. */
   controlPort: MessagePort;
   /** This worker calls the supervisor here (e.g. whole-server stats for /stats). */

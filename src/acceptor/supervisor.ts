@@ -34,6 +34,7 @@ import type {
 } from '../thread-messages.ts';
 import { ConnectRateLimiter } from './connect-rate-limiter.ts';
 import { startThreadLoadGauge } from '../thread-load.ts';
+import { allocateWorkerRings } from '../worker-rings.ts';
 import { ConnectionLedger } from './connection-ledger.ts';
 import { type DoorRefusals, doorRefusals } from './door-refusals.ts';
 import { RestartBackoff } from './restart-backoff.ts';
@@ -223,6 +224,7 @@ export class Supervisor {
   #spawnConnectionWorker(index: number, generation: number): ConnectionWorkerSlot {
     const workerId = this.#nextWorkerId++;
     const toCoordinator = new MessageChannel();
+    const rings = allocateWorkerRings();
     const control = new MessageChannel();
     const toSupervisor = new MessageChannel();
     const data: ConnectionWorkerData = {
@@ -231,6 +233,7 @@ export class Supervisor {
       generation,
       config: this.#config,
       coordinatorPort: toCoordinator.port2,
+      coordinatorRings: rings,
       controlPort: control.port2,
       supervisorPort: toSupervisor.port2,
     };
@@ -238,7 +241,7 @@ export class Supervisor {
       workerData: data,
       transferList: [toCoordinator.port2, control.port2, toSupervisor.port2],
     });
-    const attach: SupervisorToCoordinator = { type: 'attach-worker', workerId, port: toCoordinator.port1 };
+    const attach: SupervisorToCoordinator = { type: 'attach-worker', workerId, port: toCoordinator.port1, rings };
     this.#coordinator.postMessage(attach, [toCoordinator.port1]);
     const supervisorControl: SupervisorControl = { stats: () => this.stats() };
     exposeControl(supervisorControl, toSupervisor.port1);

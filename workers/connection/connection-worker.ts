@@ -12,6 +12,9 @@ import { endOfTurn } from '../../src/end-of-turn.ts';
 import { Acknowledger, coordinatorOpWeight, FlowWindow, workerOpWeight, workerToCoordinatorWindow } from '../../src/flow-window.ts';
 import { createLogger, flushLogger, LogSampler } from '../../src/log.ts';
 import { unpackRoomEvent } from '../../src/packed-room-event.ts';
+import { coordinatorOpCodec, workerOpCodec } from '../../src/ring-op-codecs.ts';
+import { RingReceiver, RingSender } from '../../src/ring-port.ts';
+import { SpscRing } from '../../src/spsc-ring.ts';
 import { startThreadLoadGauge } from '../../src/thread-load.ts';
 import type {
   AcceptorToConnectionWorker,
@@ -33,7 +36,8 @@ import { RoomLineRun } from './room-line-run.ts';
 import { Connection, type ConnectionContext, zeroConnectionCounters } from './connection.ts';
 import { WriteBatcher } from './write-batcher.ts';
 
-const { workerId, slot, generation, config, coordinatorPort, controlPort, supervisorPort } = workerData as ConnectionWorkerData;
+const { workerId, slot, generation, config, coordinatorPort, coordinatorRings, controlPort, supervisorPort } =
+  workerData as ConnectionWorkerData;
 // Test hook (config.testHooks only): this worker fails to start, or dies on the first socket it is handed.
 const faults = config.testHooks && config.workerFaultsForTest?.slot === slot ? config.workerFaultsForTest : undefined;
 if (faults?.failToStart.includes(generation)) throw new Error(`connection worker ${workerId} failed to start (test hook)`);
@@ -58,7 +62,7 @@ const inputGate = new InputGate(
 );
 const acceptorPort = new BatchedPort<ConnectionWorkerToAcceptor>(acceptor);
 const coordinator = new CreditedPort<WorkerOp>(
-  coordinatorPort,
+  new RingSender(new SpscRing(coordinatorRings.toCoordinator), coordinatorPort, workerOpCodec),
   new FlowWindow(workerToCoordinatorWindow.highWater, workerToCoordinatorWindow.lowWater, (over) =>
     inputGate.set('backlog', over, performance.now()),
   ),
@@ -113,7 +117,7 @@ acceptor.on('message', ({ connectionId, socket, door, tls }: AcceptorToConnectio
 let drained: (() => void) | undefined;
 let allClosed: (() => void) | undefined;
 
-coordinatorPort.on('message', (batch: CoordinatorOp[]) => {
+new RingReceiver(new SpscRing(coordinatorRings.toWorker), coordinatorPort, coordinatorOpCodec, (batch: CoordinatorOp[]) => {
   // Units handled, for the acknowledgement: room lines weigh one each, the rest by coordinatorOpWeight.
   let units = 0;
   for (const op of batch) {

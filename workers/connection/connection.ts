@@ -8,7 +8,7 @@
 //   socket ◀──shared Buffer of a run of room events, one per dialect── RoomLineRun (the worker)
 import type { Socket } from 'node:net';
 import type { Remote } from 'comlink';
-import type { BatchedPort } from '../../src/batched-port.ts';
+import type { OpSender } from '../../src/op-sender.ts';
 import type { ServerConfig } from '../../src/config.ts';
 import type { ConnectionWorkerStats, ServerStats, SupervisorControl } from '../../src/control-api.ts';
 import type { Logger } from '../../src/log.ts';
@@ -60,7 +60,7 @@ export interface ConnectionContext {
   config: ServerConfig;
   log: Logger;
   events: ConnectionEventLog;
-  coordinator: BatchedPort<WorkerOp>;
+  coordinator: OpSender<WorkerOp>;
   supervisor: Remote<SupervisorControl>;
   localRooms: LocalRooms<Connection>;
   batcher: WriteBatcher;

@@ -1,5 +1,6 @@
-// Coordinator thread: owns the Coordinator and one batched port per connection worker. The supervisor
-// attaches a worker's port when it starts and detaches it when it dies. It also runs the shutdown
+// Coordinator thread: owns the Coordinator and, per connection worker, a ring each way and a port
+// (worker-rings.ts). The supervisor attaches a worker's rings and port when it starts and detaches them
+// when it dies: what the coordinator still holds for a dead worker is dropped, never waited for. It also runs the shutdown
 // barrier: once every attached worker has said `drain`, all their accepted lines have been routed, so
 // `drained` goes out to each worker behind those lines. Each port is credit flow controlled both ways
 // (flow-window.ts): the coordinator acknowledges what it handled of a worker's ops, and watches what
@@ -9,6 +10,9 @@ import { exposeControl, type CoordinatorControl } from '../../src/control-api.ts
 import { CreditedPort } from '../../src/credited-port.ts';
 import { Acknowledger, coordinatorOpWeight, coordinatorToWorkerWindow, FlowWindow, workerOpWeight } from '../../src/flow-window.ts';
 import { createLogger, LogSampler } from '../../src/log.ts';
+import { coordinatorOpCodec, workerOpCodec } from '../../src/ring-op-codecs.ts';
+import { RingReceiver, RingSender } from '../../src/ring-port.ts';
+import { SpscRing } from '../../src/spsc-ring.ts';
 import { startThreadLoadGauge } from '../../src/thread-load.ts';
 import type { CoordinatorData, CoordinatorOp, SupervisorToCoordinator, WorkerOp } from '../../src/thread-messages.ts';
 import { Coordinator } from './coordinator.ts';
@@ -23,6 +27,8 @@ type RoutedOp = Exclude<WorkerOp, { type: 'ack' }>;
 
 interface AttachedWorker {
   port: MessagePort;
+  receiver: RingReceiver<WorkerOp>;
+  sender: RingSender<CoordinatorOp>;
   outbox: CreditedPort<CoordinatorOp>;
   handled: Acknowledger;
   /**
@@ -93,18 +99,11 @@ function releaseBarrierIfComplete(): void {
 parentPort!.on('message', (message: SupervisorToCoordinator) => {
   switch (message.type) {
     case 'attach-worker': {
-      const { workerId, port } = message;
+      const { workerId, port, rings } = message;
       const { highWater, lowWater } = coordinatorToWorkerWindow;
       const window = new FlowWindow(highWater, lowWater, (over) => overload.workerBehind(workerId, over, performance.now()));
-      const attached: AttachedWorker = {
-        port,
-        outbox: new CreditedPort<CoordinatorOp>(port, window, coordinatorOpWeight),
-        handled: new Acknowledger(),
-        held: [],
-      };
-      workerPorts.set(workerId, attached);
-      if (overload.on) attached.outbox.sendUncounted({ type: 'overload', on: true });
-      port.on('message', (batch: WorkerOp[]) => {
+      const sender = new RingSender(new SpscRing(rings.toWorker), port, coordinatorOpCodec);
+      const receiver = new RingReceiver(new SpscRing(rings.toCoordinator), port, workerOpCodec, (batch: WorkerOp[]) => {
         let units = 0;
         for (const op of batch) {
           if (op.type === 'ack') window.acknowledged(op.units);
@@ -113,12 +112,24 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
         }
         acknowledge(attached, units);
       });
+      const attached: AttachedWorker = {
+        port,
+        receiver,
+        sender,
+        outbox: new CreditedPort<CoordinatorOp>(sender, window, coordinatorOpWeight),
+        handled: new Acknowledger(),
+        held: [],
+      };
+      workerPorts.set(workerId, attached);
+      if (overload.on) attached.outbox.sendUncounted({ type: 'overload', on: true });
       return;
     }
     case 'detach-worker': {
       const attached = workerPorts.get(message.workerId);
       if (attached === undefined) return;
       // Close first: nothing still queued from the dead worker may re-register its users afterwards.
+      attached.receiver.close();
+      attached.sender.close();
       attached.port.close();
       workerPorts.delete(message.workerId);
       overload.workerBehind(message.workerId, false, performance.now());
