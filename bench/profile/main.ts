@@ -11,7 +11,7 @@
  * kernel.perf_event_paranoid ≤ 1).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -67,21 +67,27 @@ function writeCalls(pid: number): number {
   return Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? Number.NaN);
 }
 
-async function launch(id: string): Promise<{ server: ChildServer; protocol: string }> {
+/**
+ * --perf-basic-prof writes JIT symbols to /tmp/perf-PID.map for perf; it also turns on V8's code-event log,
+ * which would otherwise land in the working directory as one isolate-*.log per thread.
+ */
+const perfFlags = (dir: string): string[] => ['--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${path.join(dir, 'v8.log')}`];
+
+async function launch(id: string, dir: string): Promise<{ server: ChildServer; protocol: string }> {
   const workers = /^roomcast-w(\d+)$/.exec(id);
   if (workers !== null) {
-    const args = ['--perf-basic-prof', script('../../src/main.ts'), '--port', '0', '--workers', workers[1]!, ...roomcastBenchFlags];
+    const args = [...perfFlags(dir), script('../../src/main.ts'), '--port', '0', '--workers', workers[1]!, ...roomcastBenchFlags];
     return { server: await startChildServer(process.execPath, args), protocol: 'roomcast' };
   }
   if (id === 'coalescing') {
-    const args = ['--perf-basic-prof', script('../baselines/coalescing-server.ts'), '--port', '0'];
+    const args = [...perfFlags(dir), script('../baselines/coalescing-server.ts'), '--port', '0'];
     return { server: await startChildServer(process.execPath, args), protocol: 'seed' };
   }
   throw new Error(`unknown server ${id}: roomcast-wN or coalescing`);
 }
 
 async function profile(id: string, dir: string): Promise<Profiled> {
-  const { server, protocol } = await launch(id);
+  const { server, protocol } = await launch(id, dir);
   try {
     const reportFile = path.join(dir, `${id}.json`);
     // The measured window outlasts the recording on both sides: connects, warmup and the JIT's tier-up
@@ -129,6 +135,7 @@ async function profile(id: string, dir: string): Promise<Profiled> {
     };
   } finally {
     await server.stop();
+    rmSync(`/tmp/perf-${server.pid}.map`, { force: true });
   }
 }
 
@@ -139,6 +146,8 @@ function print(p: Profiled): void {
   console.log(
     `perf: ${b.cpuSeconds.toFixed(2)} CPU-s in ${options.seconds} s = ${b.nsPerDelivery.toFixed(0)} ns per delivery (${m(1e9 / b.nsPerDelivery)} per CPU-s; the load tool's /proc figure: ${p.deliveriesPerCpuSecond === null ? '–' : m(p.deliveriesPerCpuSecond)}), ${(b.nsPerMessage / 1e3).toFixed(1)} µs per message`,
   );
+  const deliveriesPerWrite = p.deliveriesPerSecond / p.writeCallsPerSecond;
+  console.log(`write calls: ${(p.writeCallsPerSecond / 1e3).toFixed(1)} k/s, ${deliveriesPerWrite.toFixed(1)} deliveries per write`);
   console.log(
     `threads: ${Object.entries(b.threads)
       .map(([role, n]) => `${role} ×${n}`)
