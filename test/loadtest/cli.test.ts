@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseCommandLine, UsageError } from '../../bench/loadtest/cli.ts';
+import { parseMaxLoss } from '../../bench/loadtest/thresholds.ts';
+
+const parse = (...args: string[]) => parseCommandLine(['node', 'main.ts', ...args]);
+
+test('defaults: one stage in window mode, staggered arrivals, no loss allowed', () => {
+  const c = parse();
+  assert.deepEqual(c.rates, [0]);
+  assert.equal(c.arrivals, 'staggered');
+  assert.deepEqual(c.maxLoss, { kind: 'count', value: 0 });
+  assert.deepEqual(c.targets, [{ host: '127.0.0.1', port: 9999, protocol: 'roomcast' }]);
+  assert.deepEqual(parse('--rates', '1000, 2000,4000').rates, [1000, 2000, 4000]);
+  assert.deepEqual(parse('--rate', '500').rates, [500]);
+});
+
+test('every bad value or combination is a one-line UsageError naming the flag', () => {
+  const cases: [string[], RegExp][] = [
+    [['--rooms', '100', '--clients', '50'], /--rooms 100 > --clients 50/],
+    [['--publishers', '20', '--clients', '10'], /--publishers 20 > --clients 10/],
+    [['--clients', '0'], /--clients/],
+    [['--clients', 'many'], /--clients/],
+    [['--duration', '0'], /--duration must be > 0/],
+    [['--duration', '-1'], /--duration/],
+    [['--rate', '100', '--rates', '1,2'], /--rate and --rates/],
+    [['--rates', '1000,0'], /--rates/],
+    [['--rates', ''], /--rates/],
+    [['--publishers', '0', '--rate', '10'], /need publishers/],
+    [['--protocol', 'smtp'], /--protocol must be one of/],
+    [['--protocol', 'seed', '--rooms', '2'], /seed server has no rooms/],
+    [['--room', 'x', '--rooms', '2', '--clients', '4'], /--room names the one room/],
+    [['--room', 'Bad Room'], /--room "Bad Room"/],
+    [['--target', 'nohost'], /--target/],
+    [['--arrivals', 'bursty'], /--arrivals/],
+    [['--max-loss', 'lots'], /--max-loss/],
+    [['--max-p99-ms', '0'], /--max-p99-ms/],
+    [['--chart', 'x.svg'], /--chart draws a sweep/],
+    [['--clients', '30000'], /sockets exceed/],
+    [['--frobnicate'], /unknown option/],
+  ];
+  for (const [args, message] of cases) {
+    assert.throws(
+      () => parse(...args),
+      (error: Error) => error instanceof UsageError && message.test(error.message) && !error.message.includes('\n'),
+      args.join(' '),
+    );
+  }
+});
+
+test('--max-loss takes a count, a ratio or a percentage', () => {
+  assert.deepEqual(parseMaxLoss('0'), { kind: 'count', value: 0 });
+  assert.deepEqual(parseMaxLoss('50'), { kind: 'count', value: 50 });
+  assert.deepEqual(parseMaxLoss('0.001'), { kind: 'ratio', value: 0.001 });
+  assert.deepEqual(parseMaxLoss('1.0'), { kind: 'ratio', value: 1 });
+  assert.deepEqual(parseMaxLoss('0.5%'), { kind: 'ratio', value: 0.005 });
+  for (const bad of ['', '-1', '1.5', '101%', 'x', '1e3']) assert.equal(parseMaxLoss(bad), null, bad);
+});
