@@ -28,6 +28,8 @@ export async function renderStageChart(r: LoadReport): Promise<string> {
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `Rate sweep: ${r.params.clients} clients, ${r.params.rooms} room(s), ${r.params.publishers} publishers${r.knee === null ? '' : ` — knee at ${r.knee.offeredRate} msg/s (${r.knee.reason})`}`,
+    // Rates and percentiles are different series: one colour scale each.
+    resolve: { scale: { color: 'independent', strokeDash: 'independent' }, legend: { color: 'independent' } },
     vconcat: [
       {
         width: 480,
