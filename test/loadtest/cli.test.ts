@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { parseCommandLine, UsageError } from '../../bench/loadtest/cli.ts';
+import { helpText, parseCommandLine, UsageError } from '../../bench/loadtest/cli.ts';
 import { parseMaxLoss } from '../../bench/loadtest/thresholds.ts';
 
 const parse = (...args: string[]) => parseCommandLine(['node', 'main.ts', ...args]);
@@ -55,4 +56,14 @@ test('--max-loss takes a count, a ratio or a percentage', () => {
   assert.deepEqual(parseMaxLoss('1.0'), { kind: 'ratio', value: 1 });
   assert.deepEqual(parseMaxLoss('0.5%'), { kind: 'ratio', value: 0.005 });
   for (const bad of ['', '-1', '1.5', '101%', 'x', '1e3']) assert.equal(parseMaxLoss(bad), null, bad);
+});
+
+test('the README names every option --help lists', () => {
+  const readme = readFileSync(new URL('../../bench/loadtest/README.md', import.meta.url), 'utf8');
+  const flags = [...helpText().matchAll(/^\s+(--[a-z0-9-]+)/gm)].map((m) => m[1]).filter((f) => f !== '--help');
+  assert.ok(flags.length > 20, flags.join(' '));
+  assert.deepEqual(
+    flags.filter((flag) => !readme.includes(`\`${flag}`)),
+    [],
+  );
 });
