@@ -14,7 +14,7 @@ export class ProcTimeline {
   readonly #pid: number | undefined;
   readonly #now: () => number;
   readonly #samples = new Map<number, TimelineSample>();
-  #stopped = false;
+  readonly #stop = new AbortController();
 
   constructor(pid: number | undefined, now: () => number) {
     this.#pid = pid;
@@ -23,10 +23,13 @@ export class ProcTimeline {
 
   /** Samples at each instant of `atNs` (ascending, ns on the run's clock) until stop(). */
   async run(atNs: number[]): Promise<void> {
+    const signal = this.#stop.signal;
     for (const t of atNs) {
-      if (this.#stopped) return;
-      await sleep(Math.max(0, (t - this.#now()) / 1e6));
-      if (this.#stopped) return;
+      try {
+        await sleep(Math.max(0, (t - this.#now()) / 1e6), undefined, { signal });
+      } catch {
+        return;
+      }
       const cpu = process.cpuUsage();
       this.#samples.set(t, {
         server: this.#pid === undefined ? null : sampleProcess(this.#pid),
@@ -36,7 +39,7 @@ export class ProcTimeline {
   }
 
   stop(): void {
-    this.#stopped = true;
+    this.#stop.abort();
   }
 
   at(t: number): TimelineSample | undefined {
