@@ -153,7 +153,8 @@ async function measureOwnUsage(state: ShardState): Promise<{ eventLoopUtilizatio
  * Fixed rate for one stage: each publisher's messages are due on its own schedule (arrivals.ts: staggered
  * phases or Poisson gaps) and stamped with that scheduled time, not the time they left, so a stalled server
  * shows up as latency (no coordinated omission). A publisher whose connection no longer drains keeps its
- * schedule; what fell due meanwhile goes out, with its old stamps, once the backlog clears.
+ * schedule; what fell due meanwhile goes out, with its old stamps, once the backlog clears (what is still
+ * unsent when the stage ends is never sent: the stage's published count says so).
  */
 async function publishAtRate(publishers: SimClient[], state: ShardState, stage: StageWindow): Promise<void> {
   const { arrivals, publishers: publisherCount } = state.task;

@@ -31,7 +31,6 @@ export class SimClient {
   inflight = 0;
   lastAckNs = 0;
   nextSeq = 0;
-  nextDueNs = 0;
   readonly #state: ShardState;
   readonly #adapter: ProtocolAdapter;
   readonly #payloadSeparator: number;

@@ -29,7 +29,7 @@ export async function renderStageChart(r: LoadReport): Promise<string> {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: `Rate sweep: ${r.params.clients} clients, ${r.params.rooms} room(s), ${r.params.publishers} publishers${r.knee === null ? '' : ` — knee at ${r.knee.offeredRate} msg/s (${r.knee.reason})`}`,
     // Rates and percentiles are different series: one colour scale each.
-    resolve: { scale: { color: 'independent', strokeDash: 'independent' }, legend: { color: 'independent' } },
+    resolve: { scale: { color: 'independent', strokeDash: 'independent' }, legend: { color: 'independent', strokeDash: 'independent' } },
     vconcat: [
       {
         width: 480,
@@ -42,7 +42,7 @@ export async function renderStageChart(r: LoadReport): Promise<string> {
               x,
               y: { field: 'value', type: 'quantitative', title: 'msg/s', axis: { format: '~s' } },
               color: { field: 'series', type: 'nominal', title: null },
-              strokeDash: { field: 'series', type: 'nominal', legend: null },
+              strokeDash: { field: 'series', type: 'nominal', title: null },
             },
           },
           ...kneeRule,
