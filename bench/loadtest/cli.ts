@@ -56,7 +56,10 @@ const targetPattern = /^(?:(irc):\/\/([^:/]+):(\d+)\/?|(ws):\/\/([^:/]+):(\d+)(\
 const defaultTargets = [defaultTarget];
 
 function target(v: string, previous: string[]): string[] {
-  if (!targetPattern.test(v)) throw new InvalidArgumentError('expected host:port, irc://host:port or ws://host:port/path');
+  const m = targetPattern.exec(v);
+  if (m === null) throw new InvalidArgumentError('expected host:port, irc://host:port or ws://host:port/path');
+  const port = Number(m[3] ?? m[6] ?? m[9]);
+  if (port < 1 || port > 65535) throw new InvalidArgumentError(`port ${port} is not between 1 and 65535`);
   return previous === defaultTargets ? [v] : [...previous, v];
 }
 

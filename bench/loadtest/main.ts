@@ -3,7 +3,7 @@
  * NATS, Redis) from piscina shards, then merges their counts and HdrHistograms into one report, checks it
  * against the thresholds, and exits 0 (passed), 1 (a check failed), 2 (bad usage) or 3 (nothing to measure).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -35,6 +35,16 @@ function configure(): RunConfig {
     const config = parseCommandLine(process.argv);
     if (config.serverPid !== undefined && sampleProcess(config.serverPid) === null) {
       throw new UsageError(`--server-pid ${config.serverPid}: no such process (or /proc cannot read it)`);
+    }
+    // Found out now, not after the run: a report with nowhere to go.
+    for (const [flag, file] of [
+      ['--json', config.json],
+      ['--hgrm', config.hgrm],
+      ['--chart', config.chart],
+    ] as const) {
+      if (file !== undefined && file !== '-' && !existsSync(path.dirname(path.resolve(file)))) {
+        throw new UsageError(`${flag} ${file}: directory ${path.dirname(path.resolve(file))} does not exist`);
+      }
     }
     return config;
   } catch (error) {

@@ -14,6 +14,7 @@ test('bad flags and a --server-pid naming no process: exit 2, one line pointing 
     [['--publishers', '20', '--clients', '10'], /--publishers 20 > --clients 10/],
     [['--clients', 'many'], /--clients/],
     [['--server-pid', '2147483646'], /--server-pid 2147483646: no such process/],
+    [['--json', '/nonexistent-dir/report.json'], /--json \/nonexistent-dir\/report.json: directory \/nonexistent-dir does not exist/],
   ];
   const runs = await Promise.all(cases.map(([args]) => runLoadtest([...args, '--target', '127.0.0.1:9'])));
   runs.forEach((run, i) => {
