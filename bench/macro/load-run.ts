@@ -18,6 +18,8 @@ export interface LoadRunOptions {
   jsonFile: string;
   /** Ends a hung run; the tool itself is bounded by its ready timeout, window and drain. */
   timeoutMs: number;
+  /** Ends the run at once (the report was interrupted). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -52,6 +54,6 @@ async function tool(o: LoadRunOptions): Promise<void> {
       o.jsonFile,
       '--quiet',
     ],
-    { timeout: o.timeoutMs, killSignal: 'SIGKILL' },
+    { timeout: o.timeoutMs, killSignal: 'SIGKILL', signal: o.signal },
   );
 }

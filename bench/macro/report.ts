@@ -84,6 +84,21 @@ function mixedTargets(running: RunningServer): string[] {
 }
 const mixedDialects = 3;
 
+/** On Ctrl-C: the load tool in flight is killed, and the servers running now are stopped with the brokers. */
+const interrupt = new AbortController();
+const runningServers = new Set<RunningServer>();
+
+async function launched(server: ServerSpec, options: Parameters<ServerSpec['launch']>[0]): Promise<RunningServer> {
+  const running = await server.launch(options);
+  runningServers.add(running);
+  return running;
+}
+
+async function stopped(running: RunningServer): Promise<void> {
+  runningServers.delete(running);
+  await running.stop();
+}
+
 async function loadRun(
   server: ServerSpec,
   shape: LoadShape,
@@ -91,7 +106,7 @@ async function loadRun(
   cpuProfDir?: string,
 ): Promise<{ report: LoadReport; encodings: RunEncodings | null }> {
   const doors = shape.mixedDoors === true;
-  const running = await server.launch({ cpuProfDir, doors });
+  const running = await launched(server, { cpuProfDir, doors });
   try {
     const report = await runLoad({
       server: running,
@@ -100,11 +115,12 @@ async function loadRun(
       args: argsFor(server, shape),
       jsonFile,
       timeoutMs: (shape.durationS + shape.warmupS + 60) * 1000,
+      signal: interrupt.signal,
     });
     const encodings = doors && running.output !== undefined ? runEncodings(running.output(), mixedDialects) : null;
     return { report, encodings };
   } finally {
-    await running.stop();
+    await stopped(running);
   }
 }
 
@@ -152,15 +168,15 @@ async function main(): Promise<void> {
     const shape = capacityScenario.shape(o.quick);
     for (const server of chosenServers.filter((s) => capacityScenario.serves(s))) {
       try {
-        const running = await server.launch({ extraArgs: shape.roomcastArgs });
+        const running = await launched(server, { extraArgs: shape.roomcastArgs });
         try {
-          const result = await runCapacity(running, server.id, shape, runDir, server.kind === 'roomcast');
+          const result = await runCapacity(running, server.id, shape, runDir, server.kind === 'roomcast', interrupt.signal);
           capacity.push(result);
           log(
             `S4 ${server.id}: ${result.ready}/${result.target} ready at ${Math.round(result.readyPerSecond)}/s, ${(result.rssPerConnectionBytes / 1024).toFixed(1)} KiB/connection, probe ${JSON.stringify(result.probe)}`,
           );
         } finally {
-          await running.stop();
+          await stopped(running);
         }
       } catch (error) {
         failures.push(`S4 ${server.id}: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
@@ -241,11 +257,12 @@ async function main(): Promise<void> {
   log(`done in ${(results.durationS / 60).toFixed(1)} min: ${path.join(outDir, 'report.md')}`);
 }
 
-/** The brokers are ours: they go when the report ends, fails or is interrupted. */
+/** The brokers are ours: they go when the report ends or fails; on Ctrl-C everything in flight goes with them. */
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    log(`${signal}: stopping the brokers`);
-    void stopPrivateBrokers().finally(() => process.exit(130));
+    log(`${signal}: stopping the load tool, the servers and the brokers`);
+    interrupt.abort();
+    void Promise.allSettled([...[...runningServers].map((s) => s.stop()), stopPrivateBrokers()]).finally(() => process.exit(130));
   });
 }
 try {
