@@ -216,10 +216,12 @@ function targetsSection(res: BenchResults): string {
 }
 
 function saturationHeadline(res: BenchResults): string {
-  const saturated = res.summaries.flatMap((r) => saturatedRuns(r).map((run) => `S${r.scenario} ${r.server} r${run.round}`));
+  const pairs = res.summaries.map((r) => ({ r, rounds: saturatedRuns(r).map((run) => run.round) })).filter((p) => p.rounds.length > 0);
+  const count = pairs.reduce((a, p) => a + p.rounds.length, 0);
   const total = res.summaries.reduce((a, r) => a + r.runs, 0);
-  if (saturated.length === 0) return `no run of ${total}`;
-  return `${saturated.length} of ${total} runs (see "Generator saturation"): ${saturated.join(', ')}`;
+  if (count === 0) return `no run of ${total}`;
+  const list = pairs.map(({ r, rounds }) => `S${r.scenario} ${r.server} (round${rounds.length > 1 ? 's' : ''} ${rounds.join(', ')})`);
+  return `${count} of ${total} runs (see "Generator saturation"): ${list.join('; ')}`;
 }
 
 function saturationSection(res: BenchResults): string {
