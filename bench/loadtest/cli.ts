@@ -172,7 +172,7 @@ Exit codes: 0 all checks passed, 1 a check failed (the report is still written),
 3 nothing to measure (no client connected).
 
 --target: a seed server shares nothing with another, so several seed targets make separate rooms (their
-loss figures are meaningless); NATS/Redis subjects are namespaced roomcast-lt-<pid36>-<room>.`,
+loss figures are meaningless); NATS/Redis subjects are named like roomcast rooms: lt-<pid36>[-r<i>].`,
     );
 }
 

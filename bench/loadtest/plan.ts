@@ -26,14 +26,11 @@ export interface Plan {
 }
 
 /**
- * Chat servers: the run's own rooms, lt-<tag> (one room, or --room) or lt-<tag>-r<i>, so a run on a shared
- * server never speaks in a room people use. Brokers: subjects/channels namespaced the same way.
+ * The run's own rooms, lt-<tag> (one room, or --room) or lt-<tag>-r<i>, so a run on a shared server never
+ * speaks in a room people use. Broker subjects/channels get the very same names: no longer than roomcast's,
+ * so no server pays more per message for its names.
  */
 function roomNames(o: PlanOptions): string[] {
-  if (o.protocol === 'nats' || o.protocol === 'redis') {
-    const plain = o.rooms === 1 ? [o.room ?? 'lobby'] : Array.from({ length: o.rooms }, (_, i) => `r${i}`);
-    return plain.map((r) => `roomcast-lt-${o.runTag}-${r}`);
-  }
   if (o.rooms === 1) return [o.room ?? `lt-${o.runTag}`];
   return Array.from({ length: o.rooms }, (_, i) => `lt-${o.runTag}-r${i}`);
 }

@@ -3,6 +3,7 @@
  * Window figures (throughput, latency) cover messages received inside the measured window; integrity
  * figures (loss, duplicates, order) cover every message published after all clients were ready.
  */
+import { saturatedElu, saturationReasons } from './generator-saturation.ts';
 import { decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import type { ShardResult } from '../loadgen/types.ts';
 import { microsecondHistogram } from '../loadgen/shard-state.ts';
@@ -163,9 +164,6 @@ export interface RunSamples {
   secondServerCores: (number | null)[];
 }
 
-/** Above this event-loop utilisation a shard is too busy to read promptly: its figures understate the server. */
-export const saturatedElu = 0.9;
-
 function percentiles(h: Histogram): Percentiles {
   return {
     count: h.totalCount,
@@ -250,17 +248,17 @@ export function buildReport(params: RunParams, plan: Plan, results: ShardResult[
     cpuSeconds: r.threadCpuSeconds,
   }));
   const generatorCores = s.generatorCpuSeconds / s.spanSeconds;
-  const warnings: string[] = [];
-  for (const sh of shards) {
-    if (sh.eventLoopUtilization > saturatedElu) {
-      warnings.push(`shard ${sh.shard} event loop ${(sh.eventLoopUtilization * 100).toFixed(0)}% busy: the generator may be the limit`);
-    }
-  }
-  if (generatorCores > saturatedElu * s.cores) warnings.push(`generator uses ${generatorCores.toFixed(2)} of ${s.cores} cores`);
-  const saturated = warnings.length > 0;
   let serverCpu = 0;
   if (s.serverStart !== null && s.serverEnd !== null) serverCpu = s.serverEnd.cpuSeconds - s.serverStart.cpuSeconds;
-  if (generatorCores + serverCpu / s.spanSeconds > saturatedElu * s.cores) {
+  const serverCores = serverCpu / s.spanSeconds;
+  const warnings = saturationReasons({
+    cores: s.cores,
+    generatorCores,
+    serverCores,
+    shardElus: shards.map((sh) => sh.eventLoopUtilization),
+  });
+  const saturated = warnings.length > 0;
+  if (generatorCores + serverCores > saturatedElu * s.cores) {
     warnings.push(
       `generator (${generatorCores.toFixed(2)} cores) and server together use ~all ${s.cores} cores: CPU-bound box, compare per CPU-second`,
     );

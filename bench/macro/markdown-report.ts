@@ -227,7 +227,7 @@ function saturationHeadline(res: BenchResults): string {
 function saturationSection(res: BenchResults): string {
   const runs = res.summaries.flatMap((r) => saturatedRuns(r).map((run) => ({ r, run })));
   const rule =
-    "A run counts as generator-saturated when a load-tool shard's event loop was > 90 % busy, the generator used > 90 % of the cores, or the box was CPU-bound (generator + server > 90 % of the cores) with the generator using ≥ 2× the server's CPU (bench/macro/generator-saturation.ts; decided from the run's figures, not only the tool's own flag). In such a run deliveries/s is a lower bound of the server's; deliveries per server CPU-second is the fairer comparison.";
+    "A run counts as generator-saturated when a load-tool shard's event loop was > 90 % busy, the generator used > 90 % of the cores, or the box was CPU-bound (generator + server > 90 % of the cores) with the generator using ≥ 2× the server's CPU (bench/loadtest/generator-saturation.ts). In such a run deliveries/s is a lower bound of the server's; deliveries per server CPU-second is the fairer comparison.";
   if (runs.length === 0) return `${rule}\n\nNo run was generator-saturated.`;
   return [
     rule,

@@ -15,7 +15,7 @@ import type { BenchResults } from './bench-results.ts';
 import { runCapacity, type CapacityResult } from './capacity-run.ts';
 import { renderCharts } from './charts.ts';
 import { summariseProfiles, threadRoles } from './cpu-profile.ts';
-import { saturationReasons } from './generator-saturation.ts';
+import { runSaturationReasons } from './generator-saturation.ts';
 import { runLoad } from './load-run.ts';
 import { runEncodings, type RunEncodings } from './run-encodings.ts';
 import { loadAverage, machineInfo } from './machine-info.ts';
@@ -62,7 +62,7 @@ function log(text: string): void {
 }
 
 function brief(r: LoadReport): string {
-  const saturation = saturationReasons(r);
+  const saturation = runSaturationReasons(r);
   return (
     `${(r.throughput.deliveriesPerSecond / 1e6).toFixed(2)} M/s, ${r.server === null ? '–' : (r.server.deliveriesPerCpuSecond / 1e6).toFixed(2)} M/CPU-s, ` +
     `p50 ${(r.latencyUs.p50 / 1000).toFixed(1)} ms p99 ${(r.latencyUs.p99 / 1000).toFixed(1)} ms max ${(r.latencyUs.max / 1000).toFixed(1)} ms, ` +

@@ -4,7 +4,7 @@
  * must never happen (loss, disorder), and each run's own figures for the per-round comparisons.
  */
 import type { LoadReport } from '../loadtest/report.ts';
-import { saturationReasons } from './generator-saturation.ts';
+import { runSaturationReasons } from './generator-saturation.ts';
 import { type Spread, spread } from './spread.ts';
 
 /** One run's figures, kept by round so that servers can be compared round by round. */
@@ -57,7 +57,7 @@ export function runFigures({ round, report: r }: RoundReport): RunFigures {
     serverCores: r.server?.cpuCores ?? 0,
     p99Ms: r.latencyUs.p99 / 1000,
     maxMs: r.latencyUs.max / 1000,
-    saturation: saturationReasons(r),
+    saturation: runSaturationReasons(r),
   };
 }
 

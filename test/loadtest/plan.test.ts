@@ -25,7 +25,7 @@ test("rooms are the run's own (one room: lt-<tag>, or --room); brokers get names
     1,
   );
   assert.deepEqual(makePlan({ protocol: 'nats', clients: 2, rooms: 1, publishers: 1, threads: 1, targets: 1, runTag: 'ab' }).roomNames, [
-    'roomcast-lt-ab-lobby',
+    'lt-ab',
   ]);
 });
 
