@@ -31,9 +31,7 @@ export function loadWindowMs(statsIntervalMs: number): number {
 
 /** Milliseconds from `nowMs` (wall clock) to the next stats record: half a window after the next cut. */
 export function msToNextRecord(nowMs: number, windowMs: number): number {
-  const sinceCut = nowMs % windowMs;
-  const half = windowMs / 2;
-  return sinceCut < half ? half - sinceCut : windowMs + half - sinceCut;
+  return msToNextCut(nowMs + windowMs / 2, windowMs);
 }
 
 /** Milliseconds from `nowMs` (wall clock) to the next cut; a timer that fired a little early skips the cut just ahead. */

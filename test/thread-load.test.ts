@@ -15,6 +15,7 @@ test('a record falls half a window after the next cut', () => {
   assert.equal(msToNextRecord(10_100, 500), 150, 'before the half');
   assert.equal(msToNextRecord(10_250, 500), 500, 'exactly at the half: the next one');
   assert.equal(msToNextRecord(10_400, 500), 350, 'after the half');
+  assert.equal(msToNextRecord(10_249, 500), 501, 'a timer that fired 1 ms early does not record twice');
 });
 
 test('a window is cut on the clock, and a timer that fired just early does not cut a sliver', () => {
