@@ -30,10 +30,11 @@ const options = new Command('bench:coordinator')
   .option('--runs <n>', 'runs of each shape and batch size, interleaved', positive, 3)
   .option('--measure-ms <ms>', 'measured time per run (after a warm-up of a quarter of it)', positive, 2000)
   .option('--only <text>', 'run only the shapes whose name contains this')
+  .option('--workers <n>', "fake connection workers (default: each shape's own)", positive)
   .option('--window <units>', 'say ops each fake worker keeps un-acknowledged at most', positive, workerToCoordinatorWindow.highWater)
   .allowExcessArguments(false)
   .parse(process.argv.slice(2), { from: 'user' })
-  .opts<{ batches: number[]; runs: number; measureMs: number; only?: string; window: number }>();
+  .opts<{ batches: number[]; runs: number; measureMs: number; only?: string; window: number; workers?: number }>();
 
 const coordinatorScript = new URL('../../workers/coordinator/coordinator-worker.ts', import.meta.url);
 const saysPerWorker = 4096;
@@ -149,7 +150,9 @@ async function run(shape: RoomShape, batchSize: number): Promise<RunResult> {
   };
 }
 
-const shapes = roomShapes.filter((shape) => options.only === undefined || shape.name.includes(options.only));
+const shapes = roomShapes
+  .filter((shape) => options.only === undefined || shape.name.includes(options.only))
+  .map((shape) => (options.workers === undefined ? shape : { ...shape, workers: options.workers }));
 const results = new Map<string, RunResult[]>();
 const key = (shape: RoomShape, batch: number) => `${shape.name}|${batch}`;
 // Interleaved: run r of every case before run r+1 of any, so drift in the machine's load spreads evenly.
@@ -187,7 +190,11 @@ const rows = [['shape', 'says/post', ...columns.map(([title]) => title)]];
 for (const shape of shapes) {
   for (const batch of options.batches) {
     const runs = results.get(key(shape, batch))!;
-    rows.push([shape.name, String(batch), ...columns.map(([, figure, format]) => spread(runs.map(figure), format))]);
+    rows.push([
+      `${shape.name} over ${shape.workers} workers`,
+      String(batch),
+      ...columns.map(([, figure, format]) => spread(runs.map(figure), format)),
+    ]);
   }
 }
 const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
