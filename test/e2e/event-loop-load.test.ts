@@ -40,7 +40,7 @@ test('/metrics has the event-loop delay and utilisation of every thread', async 
 });
 
 test("a worker kept busy shows it as that thread's maximum event-loop delay", async () => {
-  const blockMs = 400;
+  const blockMs = 1000;
   const server = await startTestServer({ workers: 2, metricsPort: 0, statsIntervalMs: 200, testHooks: true });
   try {
     const address = server.server.metricsAddress!;
