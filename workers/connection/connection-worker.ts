@@ -12,7 +12,7 @@ import { endOfTurn } from '../../src/end-of-turn.ts';
 import { Acknowledger, coordinatorOpWeight, FlowWindow, workerOpWeight, workerToCoordinatorWindow } from '../../src/flow-window.ts';
 import { createLogger, flushLogger, LogSampler } from '../../src/log.ts';
 import { unpackRoomEvent } from '../../src/packed-room-event.ts';
-import { startThreadLoadGauge } from '../../src/thread-load.ts';
+import { loadWindowMs, startThreadLoadGauge } from '../../src/thread-load.ts';
 import type {
   AcceptorToConnectionWorker,
   ConnectionWorkerData,
@@ -139,7 +139,7 @@ coordinatorPort.on('message', (batch: CoordinatorOp[]) => {
   if (due > 0) coordinator.sendUncounted({ type: 'ack', units: due });
 });
 
-const threadLoad = startThreadLoadGauge();
+const threadLoad = startThreadLoadGauge(loadWindowMs(config.statsIntervalMs));
 
 const control: ConnectionWorkerControl = {
   stats() {
@@ -173,6 +173,13 @@ const control: ConnectionWorkerControl = {
     if (!config.testHooks) throw new Error('test hooks are off');
     setImmediate(() => {
       throw new Error(`connection worker ${workerId} crashed on purpose (test hook)`);
+    });
+  },
+  block(ms) {
+    if (!config.testHooks) throw new Error('test hooks are off');
+    setImmediate(() => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
     });
   },
 };

@@ -9,7 +9,7 @@ import { exposeControl, type CoordinatorControl } from '../../src/control-api.ts
 import { CreditedPort } from '../../src/credited-port.ts';
 import { Acknowledger, coordinatorOpWeight, coordinatorToWorkerWindow, FlowWindow, workerOpWeight } from '../../src/flow-window.ts';
 import { createLogger, LogSampler } from '../../src/log.ts';
-import { startThreadLoadGauge } from '../../src/thread-load.ts';
+import { loadWindowMs, startThreadLoadGauge } from '../../src/thread-load.ts';
 import type { CoordinatorData, CoordinatorOp, SupervisorToCoordinator, WorkerOp } from '../../src/thread-messages.ts';
 import { Coordinator } from './coordinator.ts';
 import { OverloadSignal } from './overload-signal.ts';
@@ -129,7 +129,7 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
   }
 });
 
-const threadLoad = startThreadLoadGauge();
+const threadLoad = startThreadLoadGauge(loadWindowMs(config.statsIntervalMs));
 /** The largest backlog to any worker, now and at most (units un-acknowledged). */
 function backlogs(): { now: number; peak: number } {
   let now = 0;
