@@ -51,6 +51,8 @@ export interface ConnectionWorkerControl {
   shutdown(notice: Notice): Promise<void>;
   /** Test hook: throws an uncaught exception on the worker's thread; refused unless config.testHooks. */
   crash(): void;
+  /** Test hook: keeps the worker's thread busy for `ms` on its next turn (a long turn); refused unless config.testHooks. */
+  block(ms: number): void;
 }
 
 export interface ServerStats {

@@ -3,6 +3,7 @@
 import { parseServerArgs } from './config.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './server.ts';
+import { loadWindowMs, msToNextRecord } from './thread-load.ts';
 
 const config = parseServerArgs(process.argv.slice(2));
 const log = createLogger(config, 'acceptor');
@@ -39,8 +40,12 @@ if (config.statsIntervalMs > 0) {
   // The figures cross as data, the record's `stats` field (ServerStats), for tools to read (harness/stats-records.ts)
   // and log pipelines to query; people ask /stats or /metrics.
   // One request at a time: stats wait up to a few seconds for a hung thread, longer than the interval may be.
+  // Taken half a window after each thread cuts its load window (thread-load.ts), so each record holds the
+  // event-loop figures of the interval just ended.
+  const windowMs = loadWindowMs(config.statsIntervalMs);
   let asking = false;
-  setInterval(() => {
+  const record = () => {
+    setTimeout(record, msToNextRecord(Date.now(), windowMs)).unref();
     if (asking) return;
     asking = true;
     server
@@ -50,7 +55,8 @@ if (config.statsIntervalMs > 0) {
         (error: unknown) => log.error({ err: error }, 'roomcast: stats failed'),
       )
       .finally(() => (asking = false));
-  }, config.statsIntervalMs).unref();
+  };
+  setTimeout(record, msToNextRecord(Date.now(), windowMs)).unref();
 }
 
 let stopping = false;

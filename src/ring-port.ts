@@ -63,6 +63,11 @@ export class RingSender<Op> {
     this.#endOfTurn.add('posts', this.#publish);
   }
 
+  /** Publishes now what was sent so far, ending the batch before the turn does (the end of turn still publishes what follows). */
+  flush(): void {
+    this.#ring.publish();
+  }
+
   /** Drops what is held and stops waiting: the reader is gone. */
   close(): void {
     this.#closed = true;

@@ -29,6 +29,8 @@ export interface RunningServer {
   close(): Promise<void>;
   /** Test hook: crash connection worker `index`; refused unless config.testHooks. */
   crashWorkerForTest(index: number): Promise<void>;
+  /** Test hook: keep connection worker `index` busy for `ms` in one turn; refused unless config.testHooks. */
+  blockWorkerForTest(index: number, ms: number): Promise<void>;
 }
 
 /**
@@ -81,5 +83,6 @@ export async function startServer(config: ServerConfig, log: Logger = createLogg
       await supervisor.stop(errorNotice('SHUTTING_DOWN'));
     },
     crashWorkerForTest: (index) => supervisor.crashWorkerForTest(index),
+    blockWorkerForTest: (index, ms) => supervisor.blockWorkerForTest(index, ms),
   };
 }

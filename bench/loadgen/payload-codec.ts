@@ -128,3 +128,15 @@ export function encodeFrames(template: FrameTemplate, count: number, firstSeq: n
   }
   return out;
 }
+
+/** `count` consecutive frames, seq firstSeq.., the i-th stamped with sentNs[i] (a schedule that is not evenly spaced). */
+export function encodeFramesAt(template: FrameTemplate, count: number, firstSeq: number, sentNs: Float64Array): Buffer {
+  const frameBytes = template.bytes.length;
+  const out = Buffer.allocUnsafe(frameBytes * count);
+  for (let i = 0; i < count; i++) {
+    const at = i * frameBytes;
+    template.bytes.copy(out, at);
+    stampPayload(out, at + template.payloadOffset, firstSeq + i, Math.round(sentNs[i]));
+  }
+  return out;
+}

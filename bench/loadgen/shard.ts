@@ -10,9 +10,10 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { encodeIntoCompressedBase64 } from 'hdr-histogram-js';
-import { ShardState } from './shard-state.ts';
+import { makeArrivals } from './arrivals.ts';
+import { microsecondHistogram, ShardState } from './shard-state.ts';
 import { SimClient } from './sim-client.ts';
-import type { ControlMessage, ShardEvent, ShardResult, ShardTask } from './types.ts';
+import type { ControlMessage, ShardEvent, ShardResult, ShardTask, StageWindow } from './types.ts';
 
 const progressEveryMs = 200;
 const handshakeRetryMs = 250;
@@ -45,19 +46,25 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
   if (clients.length === 0) allSettled();
 
   await connectAndHandshake(clients, state, settledPromise);
-  post({ type: 'ready', ready: state.ready, failed: state.failed });
+  const { connected, ready, failed, sent, deliveriesTotal } = state;
+  post({ type: 'ready', connected, ready, failed, sent, delivered: deliveriesTotal });
 
   const [start] = await startMessage;
-  state.measureStartNs = start.measureStartNs;
-  state.measureEndNs = start.measureEndNs;
-  const usage = measureOwnUsage(state);
-  const publishers = clients.filter((c) => c.spec.publisher >= 0 && c.status === 'ready');
-  await sleep(Math.max(0, (start.publishStartNs - state.now()) / 1e6));
-  if (task.ratePerPublisher > 0) await publishAtRate(publishers, state);
-  else await publishInWindow(publishers, state);
-  await drain(state);
-  const { eventLoopUtilization, threadCpuSeconds } = await usage;
+  if (start.type === 'start') {
+    state.start(start.publishStartNs, start.stages);
+    const usage = measureOwnUsage(state);
+    const publishers = clients.filter((c) => c.spec.publisher >= 0 && c.status === 'ready');
+    await sleep(Math.max(0, (start.publishStartNs - state.now()) / 1e6));
+    for (const stage of start.stages) {
+      if (stage.ratePerPublisher > 0) await publishAtRate(publishers, state, stage);
+      else await publishInWindow(publishers, state, stage.endNs);
+    }
+    await drain(state);
+    Object.assign(state, await usage);
+  }
   state.flushLatency();
+  const total = microsecondHistogram();
+  for (const h of state.stageLatency) total.add(h);
 
   const result: ShardResult = {
     shard: task.shard,
@@ -68,6 +75,8 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     handshakeFailures: state.handshakeFailures,
     disconnects: state.disconnects,
     protocolErrors: state.protocolErrors,
+    floodErrors: state.floodErrors,
+    connectErrorSample: state.connectErrorSample,
     errorSamples: state.errorSamples,
     garbled: state.garbled,
     overlongLines: clients.reduce((n, c) => n + c.overlongLines, 0),
@@ -80,11 +89,21 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     deliveriesInWindow: state.deliveriesInWindow,
     deliveriesTotal: state.deliveriesTotal,
     receivers: clients.filter((c) => c.status === 'ready' || c.status === 'closed').map((c) => c.result()),
-    latencyHistogram: encodeIntoCompressedBase64(state.latency),
+    latencyHistogram: encodeIntoCompressedBase64(total),
+    stages: state.stages.map((_, i) => ({
+      sent: state.stageSent[i],
+      deliveries: state.stageDeliveries[i],
+      latencyHistogram: encodeIntoCompressedBase64(state.stageLatency[i]),
+    })),
+    series: {
+      published: Array.from(state.seriesPublished, (x) => x ?? 0),
+      deliveries: Array.from(state.seriesDeliveries, (x) => x ?? 0),
+      latencyHistograms: Array.from(state.seriesLatency, (h) => (h === undefined ? '' : encodeIntoCompressedBase64(h))),
+    },
     connectHistogram: encodeIntoCompressedBase64(state.connectTime),
     readyHistogram: encodeIntoCompressedBase64(state.readyTime),
-    eventLoopUtilization,
-    threadCpuSeconds,
+    eventLoopUtilization: state.eventLoopUtilization,
+    threadCpuSeconds: state.threadCpuSeconds,
   };
   state.closing = true;
   for (const c of clients) c.close();
@@ -116,12 +135,13 @@ async function connectAndHandshake(clients: SimClient[], state: ShardState, sett
   }
 }
 
-/** Event-loop utilisation and this thread's CPU over the measured window. */
+/** Event-loop utilisation and this thread's CPU from the first stage's measured window to the end of the last. */
 async function measureOwnUsage(state: ShardState): Promise<{ eventLoopUtilization: number; threadCpuSeconds: number }> {
-  await sleep(Math.max(0, (state.measureStartNs - state.now()) / 1e6));
+  const stages = state.stages;
+  await sleep(Math.max(0, (stages[0].measureStartNs - state.now()) / 1e6));
   const elu = performance.eventLoopUtilization();
   const cpu = process.threadCpuUsage();
-  await sleep(Math.max(0, (state.measureEndNs - state.now()) / 1e6));
+  await sleep(Math.max(0, (stages[stages.length - 1].endNs - state.now()) / 1e6));
   const cpuDelta = process.threadCpuUsage(cpu);
   return {
     eventLoopUtilization: performance.eventLoopUtilization(elu).utilization,
@@ -130,22 +150,31 @@ async function measureOwnUsage(state: ShardState): Promise<{ eventLoopUtilizatio
 }
 
 /**
- * Fixed rate: each publisher's k-th message is due at publishStart + k·interval and is stamped with that
- * scheduled time, not the time it left, so a stalled server shows up as latency (no coordinated omission).
+ * Fixed rate for one stage: each publisher's messages are due on its own schedule (arrivals.ts: staggered
+ * phases or Poisson gaps) and stamped with that scheduled time, not the time they left, so a stalled server
+ * shows up as latency (no coordinated omission). A publisher whose connection no longer drains keeps its
+ * schedule; what fell due meanwhile goes out, with its old stamps, once the backlog clears (what is still
+ * unsent when the stage ends is never sent: the stage's published count says so).
  */
-async function publishAtRate(publishers: SimClient[], state: ShardState): Promise<void> {
-  const intervalNs = 1e9 / state.task.ratePerPublisher;
-  const firstDueNs = state.now();
-  for (const p of publishers) p.nextDueNs = firstDueNs;
-  const endNs = state.measureEndNs;
+async function publishAtRate(publishers: SimClient[], state: ShardState, stage: StageWindow): Promise<void> {
+  const { arrivals, publishers: publisherCount } = state.task;
+  const intervalNs = 1e9 / stage.ratePerPublisher;
+  const endNs = stage.endNs;
+  const due = publishers.map((p) => makeArrivals(arrivals, stage.startNs, intervalNs, p.spec.publisher, publisherCount));
+  const batch = new Float64Array(maxFramesPerWrite);
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const now = Math.min(state.now(), endNs);
-      for (const p of publishers) {
-        if (p.nextDueNs > now || p.publishBacklogBytes() > maxPublishBacklogBytes) continue;
-        const count = Math.min(maxFramesPerWrite, Math.floor((now - p.nextDueNs) / intervalNs) + 1);
-        p.publish(count, p.nextDueNs, intervalNs);
-        p.nextDueNs += count * intervalNs;
+      for (let i = 0; i < publishers.length; i++) {
+        const p = publishers[i];
+        if (p.publishBacklogBytes() > maxPublishBacklogBytes) continue;
+        const schedule = due[i];
+        let count = 0;
+        while (count < maxFramesPerWrite && schedule.nextNs <= now && schedule.nextNs < endNs) {
+          batch[count++] = schedule.nextNs;
+          schedule.advance();
+        }
+        if (count > 0) p.publishAt(batch, count);
       }
       if (now >= endNs) {
         clearInterval(tick);
@@ -160,9 +189,8 @@ async function publishAtRate(publishers: SimClient[], state: ShardState): Promis
  * acknowledgement, and refills once per event-loop turn (setImmediate) so acks arriving together are
  * answered with one write.
  */
-async function publishInWindow(publishers: SimClient[], state: ShardState): Promise<void> {
+async function publishInWindow(publishers: SimClient[], state: ShardState, endNs: number): Promise<void> {
   const window = state.task.window;
-  const endNs = state.measureEndNs;
   let refillQueued = false;
   const refill = (): void => {
     refillQueued = false;
@@ -170,7 +198,7 @@ async function publishInWindow(publishers: SimClient[], state: ShardState): Prom
     if (now >= endNs) return;
     for (const p of publishers) {
       const credit = window - p.inflight;
-      if (credit > 0) p.publish(credit, now, 0);
+      if (credit > 0) p.publish(credit, now);
     }
   };
   const queueRefill = (): void => {

@@ -4,7 +4,7 @@ import { protocolAdapters } from './adapters/adapter-registry.ts';
 import type { HandshakeSession, ProtocolAdapter } from './adapters/protocol-adapter.ts';
 import { DeliveryTracker } from './delivery-tracker.ts';
 import { LineScanner } from './line-scanner.ts';
-import { decodePayload, encodeFrames, makeFrameTemplate, payloadMagic, type FrameTemplate } from './payload-codec.ts';
+import { decodePayload, encodeFrames, encodeFramesAt, makeFrameTemplate, payloadMagic, type FrameTemplate } from './payload-codec.ts';
 import type { ShardState } from './shard-state.ts';
 import type { ClientSpec, ReceiverResult } from './types.ts';
 
@@ -31,7 +31,6 @@ export class SimClient {
   inflight = 0;
   lastAckNs = 0;
   nextSeq = 0;
-  nextDueNs = 0;
   readonly #state: ShardState;
   readonly #adapter: ProtocolAdapter;
   readonly #payloadSeparator: number;
@@ -80,13 +79,11 @@ export class SimClient {
       this.#session.start();
     });
     socket.on('data', (chunk: Buffer) => {
-      const state = this.#state;
-      state.chunkNs = state.now();
-      state.lastDataNs = state.chunkNs;
+      this.#state.noteChunk();
       this.#scanner.push(chunk);
     });
-    socket.on('error', () => {
-      if (this.status === 'connecting') this.#state.connectErrors++;
+    socket.on('error', (error) => {
+      if (this.status === 'connecting') this.#state.noteConnectError(error);
     });
     socket.on('close', () => this.#lost());
   }
@@ -102,13 +99,11 @@ export class SimClient {
       this.#session.start();
     });
     webSocket.on('message', (data: Buffer) => {
-      const state = this.#state;
-      state.chunkNs = state.now();
-      state.lastDataNs = state.chunkNs;
+      this.#state.noteChunk();
       this.#onLine(data, 0, Math.max(0, data.length - trailerBytes));
     });
-    webSocket.on('error', () => {
-      if (this.status === 'connecting') this.#state.connectErrors++;
+    webSocket.on('error', (error) => {
+      if (this.status === 'connecting') this.#state.noteConnectError(error);
     });
     webSocket.on('close', () => this.#lost());
   }
@@ -131,23 +126,38 @@ export class SimClient {
     return (this.#publishSocket ?? this.#socket)?.writableLength ?? 0;
   }
 
-  publish(count: number, firstSentNs: number, stepNs: number): void {
+  /** Window mode: `count` messages stamped with the time they are written. */
+  publish(count: number, sentNs: number): void {
     if (this.#template === null || this.status !== 'ready') return;
-    const frames = encodeFrames(this.#template, count, this.nextSeq, firstSentNs, stepNs);
+    if (!this.#write(encodeFrames(this.#template, count, this.nextSeq, sentNs, 0))) return;
+    this.#published(count);
+    this.#state.notePublished(sentNs, count);
+  }
+
+  /** Rate mode: `count` messages, the i-th stamped with its scheduled send time sentNs[i]. */
+  publishAt(sentNs: Float64Array, count: number): void {
+    if (this.#template === null || this.status !== 'ready') return;
+    if (!this.#write(encodeFramesAt(this.#template, count, this.nextSeq, sentNs))) return;
+    this.#published(count);
+    for (let i = 0; i < count; i++) this.#state.notePublished(sentNs[i], 1);
+  }
+
+  #write(frames: Buffer): boolean {
     if (this.#webSocket !== null) {
-      const frameBytes = this.#template.bytes.length;
+      const frameBytes = (this.#template as FrameTemplate).bytes.length;
       for (let at = 0; at < frames.length; at += frameBytes) this.#webSocket.send(frames.subarray(at, at + frameBytes), textMessage);
-    } else {
-      const socket = this.#publishSocket ?? this.#socket;
-      if (socket === null) return;
-      socket.write(frames);
+      return true;
     }
+    const socket = this.#publishSocket ?? this.#socket;
+    if (socket === null) return false;
+    socket.write(frames);
+    return true;
+  }
+
+  #published(count: number): void {
     this.nextSeq += count;
     this.inflight += count;
-    const state = this.#state;
-    state.sent += count;
-    state.sentPerPublisher[this.spec.publisher] += count;
-    if (state.inWindow(firstSentNs)) state.sentInWindow += count;
+    this.#state.sentPerPublisher[this.spec.publisher] += count;
   }
 
   close(): void {
@@ -207,9 +217,7 @@ export class SimClient {
     const task = state.task;
     const { publisher, seq, sentNs } = state.decoded;
     const now = state.chunkNs;
-    const counted = state.inWindow(now);
-    state.deliveriesTotal++;
-    if (counted) state.deliveriesInWindow++;
+    state.noteDelivery();
     if (publisher >= task.publisherRoom.length) {
       // Not one of ours (the sink's pre-encoded traffic): counted as a delivery, nothing else.
       state.foreign++;
@@ -220,7 +228,7 @@ export class SimClient {
       return;
     }
     this.#tracker.accept(task.publisherLocalIndex[publisher], seq);
-    if (counted) state.recordLatency(Math.max(0, Math.floor((now - sentNs) / 1000)));
+    state.recordLatency(Math.max(0, Math.floor((now - sentNs) / 1000)));
     // Own echo acknowledges everything sent before it: own messages arrive in order, so an earlier
     // seq still missing was lost (the seed garbles) and must not hold the window shut.
     if (publisher === this.spec.publisher && seq >= this.#ackedSeq) {

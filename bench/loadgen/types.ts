@@ -37,8 +37,10 @@ export interface ShardTask {
   publisherLocalIndex: number[];
   roomPublisherCount: number[];
   size: number;
-  /** Messages/s per publisher; 0 = window mode. */
-  ratePerPublisher: number;
+  /** Publishers in the whole run: publisher i's sends are offset by i/publishers of its interval. */
+  publishers: number;
+  /** How a publisher's send times are spread at a fixed rate (see arrivals.ts). */
+  arrivals: ArrivalKind;
   window: number;
   connectsPerSecond: number;
   readyTimeoutMs: number;
@@ -49,12 +51,20 @@ export interface ShardTask {
   control: MessagePort;
 }
 
-export type ControlMessage = {
-  type: 'start';
-  publishStartNs: number;
+export type ArrivalKind = 'staggered' | 'poisson';
+
+/**
+ * One offered rate: published from startNs to endNs, measured from measureStartNs (after its warmup).
+ * Stages follow each other; ratePerPublisher 0 is window mode (as fast as the window allows).
+ */
+export interface StageWindow {
+  ratePerPublisher: number;
+  startNs: number;
   measureStartNs: number;
-  measureEndNs: number;
-};
+  endNs: number;
+}
+
+export type ControlMessage = { type: 'start'; publishStartNs: number; stages: StageWindow[] } | { type: 'abort' };
 
 export interface ShardProgress {
   connected: number;
@@ -64,7 +74,25 @@ export interface ShardProgress {
   delivered: number;
 }
 
-export type ShardEvent = ({ type: 'progress' } & ShardProgress) | { type: 'ready'; ready: number; failed: number };
+export type ShardEvent = { type: 'progress' | 'ready' } & ShardProgress;
+
+/** One stage's measured window in one shard: sends by scheduled time, deliveries by arrival time. */
+export interface StageResult {
+  sent: number;
+  deliveries: number;
+  latencyHistogram: string;
+}
+
+/**
+ * Per second since publishing started (index 0 = the first second), through warmup, stages and drain:
+ * published by scheduled send time, deliveries and latency by arrival time. A second with no delivery
+ * has an empty latency string.
+ */
+export interface SeriesResult {
+  published: number[];
+  deliveries: number[];
+  latencyHistograms: string[];
+}
 
 export interface ReceiverResult {
   room: number;
@@ -86,6 +114,10 @@ export interface ShardResult {
   handshakeFailures: number;
   disconnects: number;
   protocolErrors: number;
+  /** Error lines that say the server throttled a sender (roomcast FLOODING / FLOOD_DISCONNECT, on any door). */
+  floodErrors: number;
+  /** The first connect error's code (ECONNREFUSED…), or null. */
+  connectErrorSample: string | null;
   errorSamples: string[];
   garbled: number;
   overlongLines: number;
@@ -99,8 +131,10 @@ export interface ShardResult {
   deliveriesInWindow: number;
   deliveriesTotal: number;
   receivers: ReceiverResult[];
-  /** hdr-histogram-js encodeIntoCompressedBase64, values in µs. */
+  /** hdr-histogram-js encodeIntoCompressedBase64, values in µs; the latency one covers every stage's window. */
   latencyHistogram: string;
+  stages: StageResult[];
+  series: SeriesResult;
   connectHistogram: string;
   readyHistogram: string;
   eventLoopUtilization: number;

@@ -1,143 +1,91 @@
 /**
  * `npm run loadtest -- [options]`: drives simulated chat clients against roomcast (or the seed server,
- * NATS, Redis) from piscina shards, then merges their counts and HdrHistograms into one report.
+ * NATS, Redis) from piscina shards, then merges their counts and HdrHistograms into one report, checks it
+ * against the thresholds, and exits 0 (passed), 1 (a check failed), 2 (bad usage) or 3 (nothing to measure).
  */
-import { Command, InvalidArgumentError } from 'commander';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { CommanderError } from 'commander';
 import { Piscina } from 'piscina';
-type RunOptions = NonNullable<Parameters<Piscina['run']>[1]>;
+import { sampleProcess } from '../../harness/proc-sampler.ts';
 import { monoClock } from '../loadgen/mono-clock.ts';
-import { payloadHeaderBytes } from '../loadgen/payload-codec.ts';
-import type { ControlMessage, ProtocolName, ShardEvent, ShardProgress, ShardResult, ShardTask, Target } from '../loadgen/types.ts';
+import type { ControlMessage, ShardEvent, ShardProgress, ShardResult, ShardTask, StageWindow } from '../loadgen/types.ts';
+import { parseCommandLine, type RunConfig, UsageError } from './cli.ts';
 import { makePlan } from './plan.ts';
-import { sampleProcess, type ProcSample } from '../../harness/proc-sampler.ts';
-import { buildReport } from './report.ts';
+import { ProcTimeline } from './proc-timeline.ts';
+import { buildReport, latencyHistogram } from './report.ts';
+import { renderStageChart } from './stage-chart.ts';
 import { makeStatusLine } from './status-line.ts';
 import { summaryTable } from './summary-table.ts';
+import { evaluateChecks } from './thresholds.ts';
 
-/** Every process here may hold at most 20,000 files; keep room for the runtime's own. */
-const maxSockets = 19_500;
+type RunOptions = NonNullable<Parameters<Piscina['run']>[1]>;
+
 const drainQuietMs = 300;
-/** What --protocol may name: the protocols of plain host:port targets (irc and ws come with their URLs). */
-const protocols: ProtocolName[] = ['roomcast', 'seed', 'nats', 'redis'];
-const defaultTarget = '127.0.0.1:9999';
+export const exitCodes = { passed: 0, checkFailed: 1, usage: 2, nothingMeasured: 3 } as const;
 
-function int(min: number) {
-  return (v: string): number => {
-    const x = Number(v);
-    if (!Number.isInteger(x) || x < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
-    return x;
-  };
+const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+/** The configuration, or the process ends: --help with 0, anything wrong with one line and 2. */
+function configure(): RunConfig {
+  try {
+    const config = parseCommandLine(process.argv);
+    if (config.serverPid !== undefined && sampleProcess(config.serverPid) === null) {
+      throw new UsageError(`--server-pid ${config.serverPid}: no such process (or /proc cannot read it)`);
+    }
+    // Found out now, not after the run: a report with nowhere to go.
+    for (const [flag, file] of [
+      ['--json', config.json],
+      ['--hgrm', config.hgrm],
+      ['--chart', config.chart],
+    ] as const) {
+      if (file !== undefined && file !== '-' && !existsSync(path.dirname(path.resolve(file)))) {
+        throw new UsageError(`${flag} ${file}: directory ${path.dirname(path.resolve(file))} does not exist`);
+      }
+    }
+    return config;
+  } catch (error) {
+    if (error instanceof CommanderError) process.exit(error.exitCode);
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`loadtest: ${error.message} (see --help)\n`);
+    process.exit(exitCodes.usage);
+  }
 }
 
-function seconds(v: string): number {
-  const x = Number(v);
-  if (!Number.isFinite(x) || x < 0) throw new InvalidArgumentError('expected seconds ≥ 0');
-  return x;
-}
-
-/** host:port (the --protocol), irc://host:port (the IRC door), ws://host:port/path (the browser door's WebSocket). */
-const targetPattern = /^(?:(irc):\/\/([^:/]+):(\d+)\/?|(ws):\/\/([^:/]+):(\d+)(\/[^\s]*)?|([^:/]+):(\d+))$/;
-
-function target(v: string, previous: string[]): string[] {
-  if (!targetPattern.test(v)) throw new InvalidArgumentError('expected host:port, irc://host:port or ws://host:port/path');
-  return previous === defaultTargets ? [v] : [...previous, v];
-}
-const defaultTargets = [defaultTarget];
-
-const program = new Command('loadtest')
-  .description('Load-test a broadcast chat server: N clients, R rooms, P publishers; reports throughput, latency, loss and order.')
-  .option(
-    '--target <address>',
-    'host:port (speaking --protocol), irc://host:port or ws://host:port/path; repeat to spread clients round-robin over several listeners, doors or nodes (all must share rooms)',
-    target,
-    defaultTargets,
-  )
-  .option('--protocol <name>', `wire protocol: ${protocols.join(' | ')}`, 'roomcast')
-  .option('--clients <n>', 'simulated clients (each one receive connection; Redis publishers open a second)', int(1), 200)
-  .option('--rooms <n>', 'rooms (NATS subjects / Redis channels); client i joins room i mod rooms; 1 room = lobby', int(1), 1)
-  .option('--publishers <n>', 'clients 0..n-1 publish to their room (every client also receives); 0 = receive only (sink)', int(0), 4)
-  .option('--rate <msgs/s>', 'total publish rate, spread evenly over publishers; 0 = as fast as the window allows', int(0), 0)
-  .option('--window <n>', "in-flight messages per publisher when --rate 0 (a publisher's own echo is its ack)", int(1), 256)
-  .option('--size <bytes>', `payload bytes per message, without protocol framing (≥ ${payloadHeaderBytes})`, int(payloadHeaderBytes), 64)
-  .option('--duration <s>', 'measured window', seconds, 10)
-  .option('--warmup <s>', 'publishing before the measured window (counted for loss, not for throughput or latency)', seconds, 2)
-  .option('--ramp <connects/s>', 'connect rate over all shards', int(1), 2000)
-  .option(
-    '--drain <s>',
-    'after publishing stops, wait at most this long for in-flight messages (ends early after 300 ms of silence)',
-    seconds,
-    5,
-  )
-  .option('--threads <n>', 'client shards (piscina worker threads)', int(1), os.availableParallelism())
-  .option('--server-pid <pid>', "sample this process's CPU seconds and RSS from /proc over the measured window", int(1))
-  .option('--json <file>', 'write the JSON report here (default: a file in the temp directory)')
-  .option('--quiet', "no live status line and no summary table: print only the JSON report's path", false)
-  .addHelpText(
-    'after',
-    `
-Phases: connect ramp → handshake (roomcast: nick, then wait for own "[room] -- NICK joined") → all ready
-→ warmup → measured window → drain → report. Throughput and latency count deliveries received inside the
-measured window; loss, duplicates and order cover everything published after all clients were ready.
---target: a seed server shares nothing with another, so several seed targets make separate rooms (their
-loss figures are meaningless); NATS/Redis subjects are namespaced roomcast-lt-<pid>-<room>.`,
-  );
-
-interface Options {
-  target: string[];
-  protocol: string;
-  clients: number;
-  rooms: number;
-  publishers: number;
-  rate: number;
-  window: number;
-  size: number;
-  duration: number;
-  warmup: number;
-  ramp: number;
-  drain: number;
-  threads: number;
-  serverPid?: number;
-  json?: string;
-  quiet: boolean;
-}
-
-function parseTargets(specs: string[], protocol: ProtocolName): Target[] {
-  return specs.map((s) => {
-    const m = targetPattern.exec(s);
-    if (m === null) throw new InvalidArgumentError(`bad --target ${s}`);
-    if (m[1] !== undefined) return { host: m[2], port: Number(m[3]), protocol: 'irc' };
-    if (m[4] !== undefined) return { host: m[5], port: Number(m[6]), protocol: 'ws', path: m[7] ?? '/' };
-    return { host: m[8], port: Number(m[9]), protocol };
+/** Stage windows back to back from publishStartNs: each its warmup, then its measured window. */
+function stageWindows(o: RunConfig, publishStartNs: number): StageWindow[] {
+  const perStageNs = (o.warmup + o.duration) * 1e9;
+  return o.rates.map((rate, i) => {
+    const startNs = publishStartNs + i * perStageNs;
+    return {
+      ratePerPublisher: o.publishers > 0 ? rate / o.publishers : 0,
+      startNs,
+      measureStartNs: startNs + o.warmup * 1e9,
+      endNs: startNs + perStageNs,
+    };
   });
 }
 
-async function main(): Promise<void> {
-  program.parse();
-  const o = program.opts<Options>();
-  if (!protocols.includes(o.protocol as ProtocolName)) program.error(`--protocol must be one of ${protocols.join(', ')}`);
-  const protocol = o.protocol as ProtocolName;
-  const socketsNeeded = o.clients + (protocol === 'redis' ? o.publishers : 0);
-  if (socketsNeeded > maxSockets)
-    program.error(`${socketsNeeded} sockets exceed this process's cap (~${maxSockets}): run several load processes`);
-  if (o.duration <= 0) program.error('--duration must be > 0');
-
+async function main(): Promise<number> {
+  const o = configure();
+  // With the JSON on stdout, everything meant for people goes to stderr.
+  const human = o.json === '-' ? process.stderr : process.stdout;
   const startedAt = new Date();
   const epochNs = process.hrtime.bigint();
   const now = monoClock(epochNs);
-  const targets = parseTargets(o.target, protocol);
+  const runTag = process.pid.toString(36);
   const plan = makePlan({
-    protocol,
+    protocol: o.protocol,
     clients: o.clients,
     rooms: o.rooms,
+    room: o.room,
     publishers: o.publishers,
     threads: o.threads,
-    targets: targets.length,
-    runTag: process.pid.toString(36),
+    targets: o.targets.length,
+    runTag,
   });
   const shardCount = plan.shards.length;
   const status = makeStatusLine(!o.quiet);
@@ -157,23 +105,25 @@ async function main(): Promise<void> {
     readyEvents.push(
       new Promise<void>((resolve) =>
         port1.on('message', (e: ShardEvent) => {
+          const { type: _, ...counts } = e;
+          progress[shard] = counts;
           if (e.type === 'ready') resolve();
-          else progress[shard] = e;
         }),
       ),
     );
     const task: ShardTask = {
       shard,
-      protocol,
-      targets,
+      protocol: o.protocol,
+      targets: o.targets,
       clients,
       roomNames: plan.roomNames,
-      nickPrefix: `lt${process.pid.toString(36)}_`,
+      nickPrefix: `lt${runTag}_`,
       publisherRoom: plan.publisherRoom,
       publisherLocalIndex: plan.publisherLocalIndex,
       roomPublisherCount: plan.roomPublishers.map((p) => p.length),
       size: o.size,
-      ratePerPublisher: o.publishers > 0 ? o.rate / o.publishers : 0,
+      publishers: o.publishers,
+      arrivals: o.arrivals,
       window: o.window,
       connectsPerSecond: o.ramp / shardCount,
       readyTimeoutMs: 10_000 + Math.ceil((2 * o.clients * 1000) / o.ramp),
@@ -202,53 +152,93 @@ async function main(): Promise<void> {
   // A shard that throws must end the run instead of leaving the others waiting for it.
   const failure = Promise.all(runs).then(() => new Promise<never>(() => {}));
   status.phase('connect', o.clients);
+  const connectDetail = (t: ShardProgress): string => `${t.ready} ready, ${t.failed} failed, ${o.clients - t.ready - t.failed} pending`;
   const rampTicker = setInterval(() => {
     const t = totals();
-    status.update(t.ready + t.failed, `connected ${t.connected}, failed ${t.failed}`);
+    status.update(t.ready + t.failed, connectDetail(t));
   }, 200);
   await Promise.race([Promise.all(readyEvents), failure]);
   clearInterval(rampTicker);
   const rampSeconds = now() / 1e9;
+  const connected = totals();
+  status.finish(connected.ready + connected.failed, `${connectDetail(connected)} in ${rampSeconds.toFixed(2)} s`);
+
+  if (connected.ready === 0) {
+    const abort: ControlMessage = { type: 'abort' };
+    for (const p of ports) p.postMessage(abort);
+    const results = await Promise.race([Promise.all(runs), failure]);
+    await pool.destroy();
+    const codes = [...new Set(results.flatMap((r) => (r.connectErrorSample === null ? [] : [r.connectErrorSample])))];
+    const why = codes.length > 0 ? codes.join(', ') : `${n(results.reduce((a, r) => a + r.handshakeFailures, 0))} handshake failures`;
+    const samples = results.flatMap((r) => r.errorSamples).slice(0, 3);
+    process.stderr.write(
+      `loadtest: no client connected to ${o.targetSpecs.join(', ')}: ${why}${samples.length > 0 ? ` (server said: ${samples.join(' | ')})` : ''}\n`,
+    );
+    return exitCodes.nothingMeasured;
+  }
 
   const publishStartNs = now() + 100e6;
-  const measureStartNs = publishStartNs + o.warmup * 1e9;
-  const measureEndNs = measureStartNs + o.duration * 1e9;
-  const start: ControlMessage = { type: 'start', publishStartNs, measureStartNs, measureEndNs };
+  const stages = stageWindows(o, publishStartNs);
+  const lastEndNs = stages[stages.length - 1].endNs;
+  const start: ControlMessage = { type: 'start', publishStartNs, stages };
   for (const p of ports) p.postMessage(start);
 
-  status.phase('run', Math.ceil(o.warmup + o.duration));
-  let lastDelivered = 0;
+  // CPU at every second of the series (through the longest drain) and at every window's edges.
+  const timeline = new ProcTimeline(o.serverPid, now);
+  const seriesSeconds = Math.ceil((lastEndNs - publishStartNs) / 1e9 + o.drain) + 1;
+  const instants = [
+    ...Array.from({ length: seriesSeconds + 1 }, (_, k) => publishStartNs + k * 1e9),
+    ...stages.flatMap((s) => [s.measureStartNs, s.endNs]),
+  ];
+  const sampling = timeline.run([...new Set(instants)].sort((a, b) => a - b));
+
+  const runSeconds = Math.ceil((lastEndNs - publishStartNs) / 1e9);
+  status.phase('run', runSeconds);
+  let lastDelivered = totals().delivered;
   let lastTickNs = now();
+  const stageAt = (ns: number): number =>
+    Math.max(
+      0,
+      stages.findLastIndex((s) => s.startNs <= ns),
+    );
   const runTicker = setInterval(() => {
     const t = totals();
     const tickNs = now();
     const rate = ((t.delivered - lastDelivered) * 1e9) / (tickNs - lastTickNs);
     lastDelivered = t.delivered;
     lastTickNs = tickNs;
-    const elapsed = Math.max(0, Math.min(o.warmup + o.duration, (tickNs - publishStartNs) / 1e9));
-    status.update(Math.floor(elapsed), `${Math.round(rate).toLocaleString('en-US')} deliveries/s, sent ${t.sent}`);
+    const elapsed = Math.max(0, Math.min(runSeconds, (tickNs - publishStartNs) / 1e9));
+    const i = stageAt(tickNs);
+    const stage = stages.length > 1 ? `stage ${i + 1}/${stages.length} at ${n(o.rates[i])} msg/s: ` : '';
+    status.update(Math.floor(elapsed), `${stage}${n(rate)} deliveries/s, sent ${n(t.sent)}`);
   }, 500);
-
-  await sleep(Math.max(0, (measureStartNs - now()) / 1e6));
-  const generatorStart = process.cpuUsage();
-  const serverStart: ProcSample | null = o.serverPid === undefined ? null : sampleProcess(o.serverPid);
-  await sleep(Math.max(0, (measureEndNs - now()) / 1e6));
-  const generatorCpu = process.cpuUsage(generatorStart);
-  const serverEnd: ProcSample | null = o.serverPid === undefined ? null : sampleProcess(o.serverPid);
-  status.phase('drain', 1);
-  const results = await Promise.race([Promise.all(runs), failure]);
+  await sleep(Math.max(0, (lastEndNs - now()) / 1e6));
   clearInterval(runTicker);
-  status.stop();
-  await pool.destroy();
+  status.finish(runSeconds, `sent ${n(totals().sent)}, delivered ${n(totals().delivered)}`);
 
+  status.phase('drain', o.drain);
+  const drainTicker = setInterval(() => {
+    const t = totals();
+    status.update(Math.round((now() - lastEndNs) / 1e8) / 10, `delivered ${n(t.delivered)}`);
+  }, 200);
+  const results = await Promise.race([Promise.all(runs), failure]);
+  clearInterval(drainTicker);
+  const drainSeconds = Math.round((now() - lastEndNs) / 1e8) / 10;
+  status.finish(drainSeconds, `s, delivered ${n(results.reduce((a, r) => a + r.deliveriesTotal, 0))}`);
+  timeline.stop();
+  await pool.destroy();
+  await sampling;
+
+  const firstMeasureNs = stages[0].measureStartNs;
+  const generatorCpu = (timeline.at(lastEndNs)?.generatorCpuSeconds ?? 0) - (timeline.at(firstMeasureNs)?.generatorCpuSeconds ?? 0);
   const report = buildReport(
     {
-      protocol,
-      targets: o.target,
+      protocol: o.protocol,
+      targets: o.targetSpecs,
       clients: o.clients,
       rooms: o.rooms,
       publishers: o.publishers,
-      rate: o.rate,
+      rate: o.rates[0],
       window: o.window,
       size: o.size,
       durationS: o.duration,
@@ -257,14 +247,20 @@ async function main(): Promise<void> {
       threads: shardCount,
       drainMaxS: o.drain,
       serverPid: o.serverPid ?? null,
+      rates: o.rates,
+      arrivals: o.arrivals,
+      maxLoss: o.maxLoss,
+      maxP99Ms: o.maxP99Ms ?? null,
+      minDeliveriesPerSecond: o.minDeliveriesPerSecond ?? null,
     },
     plan,
     results,
     {
       startedAt,
       rampSeconds,
-      windowSeconds: o.duration,
-      generatorCpuSeconds: (generatorCpu.user + generatorCpu.system) / 1e6,
+      windowSeconds: o.duration * stages.length,
+      spanSeconds: (lastEndNs - firstMeasureNs) / 1e9,
+      generatorCpuSeconds: generatorCpu,
       cores: os.availableParallelism(),
       machine: {
         cpus: os.availableParallelism(),
@@ -272,14 +268,38 @@ async function main(): Promise<void> {
         node: process.version,
         platform: `${os.platform()} ${os.release()}`,
       },
-      serverStart,
-      serverEnd,
+      serverStart: timeline.at(firstMeasureNs)?.server ?? null,
+      serverEnd: timeline.at(lastEndNs)?.server ?? null,
+      stageServerCores: stages.map((s) => timeline.serverCores(s.measureStartNs, s.endNs)),
+      secondServerCores: Array.from({ length: seriesSeconds }, (_, k) =>
+        timeline.serverCores(publishStartNs + k * 1e9, publishStartNs + (k + 1) * 1e9),
+      ),
     },
   );
-  const file = path.resolve(o.json ?? path.join(os.tmpdir(), `roomcast-loadtest-${process.pid}.json`));
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-  if (!o.quiet) process.stdout.write(`${summaryTable(report)}\n`);
-  process.stdout.write(`JSON report: ${file}\n`);
+  const failures = evaluateChecks(report);
+  report.checks = { passed: failures.length === 0, failures };
+
+  const json = `${JSON.stringify(report, null, 2)}\n`;
+  let jsonFile: string | null = null;
+  if (o.json === '-') process.stdout.write(json);
+  else {
+    jsonFile = path.resolve(o.json ?? path.join(os.tmpdir(), `roomcast-loadtest-${process.pid}.json`));
+    writeFileSync(jsonFile, json);
+  }
+  if (o.hgrm !== undefined) writeFileSync(o.hgrm, latencyHistogram(results).outputPercentileDistribution(5, 1000));
+  let chartFile: string | null = null;
+  if (stages.length > 1) {
+    const base = jsonFile ?? path.join(os.tmpdir(), `roomcast-loadtest-${process.pid}.json`);
+    chartFile = path.resolve(o.chart ?? `${base.replace(/\.json$/, '')}.stages.svg`);
+    writeFileSync(chartFile, await renderStageChart(report));
+  }
+
+  if (!o.quiet) human.write(`${summaryTable(report)}\n`);
+  if (jsonFile !== null) human.write(`JSON report: ${jsonFile}\n`);
+  if (o.hgrm !== undefined) human.write(`latency histogram (.hgrm, ms): ${path.resolve(o.hgrm)}\n`);
+  if (chartFile !== null) human.write(`sweep chart: ${chartFile}\n`);
+  for (const f of failures) process.stderr.write(`FAIL ${f.check}: ${f.message}\n`);
+  return failures.length === 0 ? exitCodes.passed : exitCodes.checkFailed;
 }
 
-await main();
+process.exitCode = await main();

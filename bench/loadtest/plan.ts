@@ -8,6 +8,8 @@ export interface PlanOptions {
   publishers: number;
   threads: number;
   targets: number;
+  /** With one room: its name (default: named for the run). */
+  room?: string;
   /** Distinguishes this run's NATS subjects / Redis channels from other runs on the shared brokers. */
   runTag: string;
 }
@@ -23,10 +25,14 @@ export interface Plan {
   roomPublishers: number[][];
 }
 
-function roomNames(protocol: ProtocolName, rooms: number, runTag: string): string[] {
-  const plain = rooms === 1 ? ['lobby'] : Array.from({ length: rooms }, (_, i) => `r${i}`);
-  if (protocol === 'nats' || protocol === 'redis') return plain.map((r) => `roomcast-lt-${runTag}-${r}`);
-  return plain;
+/**
+ * The run's own rooms, lt-<tag> (one room, or --room) or lt-<tag>-r<i>, so a run on a shared server never
+ * speaks in a room people use. Broker subjects/channels get the very same names: no longer than roomcast's,
+ * so no server pays more per message for its names.
+ */
+function roomNames(o: PlanOptions): string[] {
+  if (o.rooms === 1) return [o.room ?? `lt-${o.runTag}`];
+  return Array.from({ length: o.rooms }, (_, i) => `lt-${o.runTag}-r${i}`);
 }
 
 /**
@@ -55,5 +61,5 @@ export function makePlan(o: PlanOptions): Plan {
     }
     shards[id % shards.length].push({ id, room, target: id % o.targets, publisher });
   }
-  return { roomNames: roomNames(o.protocol, o.rooms, o.runTag), shards, publisherRoom, publisherLocalIndex, roomPublishers };
+  return { roomNames: roomNames(o), shards, publisherRoom, publisherLocalIndex, roomPublishers };
 }

@@ -3,10 +3,13 @@
  * Window figures (throughput, latency) cover messages received inside the measured window; integrity
  * figures (loss, duplicates, order) cover every message published after all clients were ready.
  */
+import { saturatedElu, saturationReasons } from './generator-saturation.ts';
 import { decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 import type { ShardResult } from '../loadgen/types.ts';
 import { microsecondHistogram } from '../loadgen/shard-state.ts';
+import { findKnee, type Knee } from './knee.ts';
 import { checkRoomOrder } from './order-check.ts';
+import type { MaxLoss } from './thresholds.ts';
 import type { Plan } from './plan.ts';
 import type { ProcSample } from '../../harness/proc-sampler.ts';
 
@@ -25,6 +28,12 @@ export interface RunParams {
   threads: number;
   drainMaxS: number;
   serverPid: number | null;
+  /** Added in schemaVersion 2: the offered total rate of each stage ([rate] without --rates). */
+  rates: number[];
+  arrivals: string;
+  maxLoss: MaxLoss;
+  maxP99Ms: number | null;
+  minDeliveriesPerSecond: number | null;
 }
 
 export interface Percentiles {
@@ -37,9 +46,39 @@ export interface Percentiles {
   mean: number;
 }
 
+/** One stage of a sweep (the only stage without --rates): offered vs achieved, latency, server CPU. */
+export interface StageReport {
+  offeredRate: number;
+  /** Messages/s that made it through: deliveries/s over the mean room size of a publisher. */
+  achievedRate: number;
+  published: number;
+  publishedPerSecond: number;
+  deliveries: number;
+  deliveriesPerSecond: number;
+  latencyUs: Percentiles;
+  serverCpuCores: number | null;
+}
+
+/** One second since publishing started (warmup, stages and drain): to find a stall in time. */
+export interface SecondReport {
+  second: number;
+  published: number;
+  deliveries: number;
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+  serverCpuCores: number | null;
+}
+
+export interface CheckFailure {
+  check: string;
+  message: string;
+}
+
 export interface LoadReport {
   tool: 'roomcast-loadtest';
-  schemaVersion: 1;
+  /** 2 added params.rates/arrivals/thresholds, integrity.neverDelivered, errors.floodErrors/connectErrorSamples, stages, knee, series, checks. */
+  schemaVersion: 2;
   startedAt: string;
   machine: { cpus: number; cpuModel: string; node: string; platform: string };
   params: RunParams;
@@ -66,6 +105,8 @@ export interface LoadReport {
     garbled: number;
     foreign: number;
     untrackedGaps: number;
+    /** Published messages that no member of their room received: dropped on the way in (throttling, rejection). */
+    neverDelivered: number;
     lossless: boolean;
   };
   order: { rooms: number; consistentRooms: number; divergentRooms: number; unverifiableRooms: number; consistent: boolean };
@@ -74,6 +115,10 @@ export interface LoadReport {
     handshakeFailures: number;
     disconnects: number;
     protocolErrors: number;
+    /** Error lines saying a sender was throttled (FLOODING, FLOOD_DISCONNECT). */
+    floodErrors: number;
+    /** First connect error code per shard (ECONNREFUSED…). */
+    connectErrorSamples: string[];
     overlongLines: number;
     windowStalls: number;
     /** Up to 5 error lines per shard, verbatim. */
@@ -96,21 +141,28 @@ export interface LoadReport {
     warnings: string[];
   };
   histograms: { latencyUs: string; connectUs: string; readyUs: string };
+  stages: StageReport[];
+  knee: Knee | null;
+  series: SecondReport[];
+  /** Filled by the thresholds (thresholds.ts) once the report is built. */
+  checks: { passed: boolean; failures: CheckFailure[] };
 }
 
 export interface RunSamples {
   startedAt: Date;
   rampSeconds: number;
   windowSeconds: number;
+  /** From the first measured window's start to the last one's end (the window itself without --rates). */
+  spanSeconds: number;
   generatorCpuSeconds: number;
   cores: number;
   machine: LoadReport['machine'];
   serverStart: ProcSample | null;
   serverEnd: ProcSample | null;
+  /** Server CPU cores per stage's measured window and per second of the series (null without --server-pid). */
+  stageServerCores: (number | null)[];
+  secondServerCores: (number | null)[];
 }
-
-/** Above this event-loop utilisation a shard is too busy to read promptly: its figures understate the server. */
-export const saturatedElu = 0.9;
 
 function percentiles(h: Histogram): Percentiles {
   return {
@@ -126,8 +178,13 @@ function percentiles(h: Histogram): Percentiles {
 
 function merge(encoded: string[]): Histogram {
   const total = microsecondHistogram();
-  for (const e of encoded) total.add(decodeFromCompressedBase64(e));
+  for (const e of encoded) if (e !== '') total.add(decodeFromCompressedBase64(e));
   return total;
+}
+
+/** The latency histogram of every measured window, merged over shards (for --hgrm). */
+export function latencyHistogram(results: ShardResult[]): Histogram {
+  return merge(results.map((r) => r.latencyHistogram));
 }
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
@@ -152,6 +209,14 @@ export function buildReport(params: RunParams, plan: Plan, results: ShardResult[
     membersByRoom[receiver.room].push({ checkpoints: receiver.checkpoints, lossless });
   }
   const verdicts = membersByRoom.map(checkRoomOrder);
+  // A message no member received never got past the server's door: count per publisher, best receiver.
+  const bestReceived = plan.publisherRoom.map(() => 0);
+  for (const receiver of results.flatMap((r) => r.receivers)) {
+    plan.roomPublishers[receiver.room].forEach((p, local) => {
+      bestReceived[p] = Math.max(bestReceived[p], receiver.unique[local]);
+    });
+  }
+  const neverDelivered = sum(sentPerPublisher.map((sent, p) => Math.max(0, sent - bestReceived[p])));
 
   const latency = merge(results.map((r) => r.latencyHistogram));
   const connectH = merge(results.map((r) => r.connectHistogram));
@@ -170,6 +235,7 @@ export function buildReport(params: RunParams, plan: Plan, results: ShardResult[
     garbled: total((r) => r.garbled),
     foreign: total((r) => r.foreign),
     untrackedGaps: total((r) => r.untrackedGaps),
+    neverDelivered,
     lossless: false,
   };
   integrity.lossless = lost === 0 && integrity.duplicates === 0 && integrity.misrouted === 0 && integrity.garbled === 0;
@@ -181,27 +247,28 @@ export function buildReport(params: RunParams, plan: Plan, results: ShardResult[
     eventLoopUtilization: r.eventLoopUtilization,
     cpuSeconds: r.threadCpuSeconds,
   }));
-  const generatorCores = s.generatorCpuSeconds / s.windowSeconds;
-  const warnings: string[] = [];
-  for (const sh of shards) {
-    if (sh.eventLoopUtilization > saturatedElu) {
-      warnings.push(`shard ${sh.shard} event loop ${(sh.eventLoopUtilization * 100).toFixed(0)}% busy: the generator may be the limit`);
-    }
-  }
-  if (generatorCores > saturatedElu * s.cores) warnings.push(`generator uses ${generatorCores.toFixed(2)} of ${s.cores} cores`);
-  const saturated = warnings.length > 0;
+  const generatorCores = s.generatorCpuSeconds / s.spanSeconds;
   let serverCpu = 0;
   if (s.serverStart !== null && s.serverEnd !== null) serverCpu = s.serverEnd.cpuSeconds - s.serverStart.cpuSeconds;
-  if (generatorCores + serverCpu / s.windowSeconds > saturatedElu * s.cores) {
+  const serverCores = serverCpu / s.spanSeconds;
+  const warnings = saturationReasons({
+    cores: s.cores,
+    generatorCores,
+    serverCores,
+    shardElus: shards.map((sh) => sh.eventLoopUtilization),
+  });
+  const saturated = warnings.length > 0;
+  if (generatorCores + serverCores > saturatedElu * s.cores) {
     warnings.push(
       `generator (${generatorCores.toFixed(2)} cores) and server together use ~all ${s.cores} cores: CPU-bound box, compare per CPU-second`,
     );
   }
 
   const ready = total((r) => r.ready);
+  const stages = stagesReport(params, plan, results, s);
   return {
     tool: 'roomcast-loadtest',
-    schemaVersion: 1,
+    schemaVersion: 2,
     startedAt: s.startedAt.toISOString(),
     machine: s.machine,
     params,
@@ -235,6 +302,8 @@ export function buildReport(params: RunParams, plan: Plan, results: ShardResult[
       handshakeFailures: total((r) => r.handshakeFailures),
       disconnects: total((r) => r.disconnects),
       protocolErrors: total((r) => r.protocolErrors),
+      floodErrors: total((r) => r.floodErrors),
+      connectErrorSamples: results.flatMap((r) => (r.connectErrorSample === null ? [] : [r.connectErrorSample])),
       overlongLines: total((r) => r.overlongLines),
       windowStalls: total((r) => r.windowStalls),
       samples: results.flatMap((r) => r.errorSamples),
@@ -245,7 +314,7 @@ export function buildReport(params: RunParams, plan: Plan, results: ShardResult[
         : {
             pid: params.serverPid,
             cpuSeconds: serverCpu,
-            cpuCores: serverCpu / s.windowSeconds,
+            cpuCores: serverCpu / s.spanSeconds,
             rssStartBytes: s.serverStart.rssBytes,
             rssEndBytes: s.serverEnd.rssBytes,
             peakRssBytes: s.serverEnd.peakRssBytes,
@@ -257,5 +326,52 @@ export function buildReport(params: RunParams, plan: Plan, results: ShardResult[
       connectUs: encodeIntoCompressedBase64(connectH),
       readyUs: encodeIntoCompressedBase64(readyH),
     },
+    stages,
+    knee: stages.length > 1 ? findKnee(stages.map((st) => ({ ...st, p99Us: st.latencyUs.p99 }))) : null,
+    series: seriesReport(results, s.secondServerCores),
+    checks: { passed: true, failures: [] },
   };
+}
+
+/** Deliveries per published message: the mean size of a publisher's room (every member receives, the sender too). */
+function fanout(plan: Plan, results: ShardResult[]): number {
+  const members = plan.roomNames.map(() => 0);
+  for (const r of results) for (const receiver of r.receivers) members[receiver.room]++;
+  const perPublisher = plan.publisherRoom.map((room) => members[room]);
+  return perPublisher.length === 0 ? 0 : sum(perPublisher) / perPublisher.length;
+}
+
+function stagesReport(params: RunParams, plan: Plan, results: ShardResult[], s: RunSamples): StageReport[] {
+  const perMessage = fanout(plan, results);
+  return params.rates.map((offeredRate, i) => {
+    const published = sum(results.map((r) => r.stages[i]?.sent ?? 0));
+    const deliveries = sum(results.map((r) => r.stages[i]?.deliveries ?? 0));
+    const deliveriesPerSecond = deliveries / params.durationS;
+    return {
+      offeredRate,
+      achievedRate: perMessage > 0 ? deliveriesPerSecond / perMessage : 0,
+      published,
+      publishedPerSecond: published / params.durationS,
+      deliveries,
+      deliveriesPerSecond,
+      latencyUs: percentiles(merge(results.map((r) => r.stages[i]?.latencyHistogram ?? ''))),
+      serverCpuCores: s.stageServerCores[i] ?? null,
+    };
+  });
+}
+
+function seriesReport(results: ShardResult[], serverCores: (number | null)[]): SecondReport[] {
+  const seconds = Math.max(0, ...results.map((r) => Math.max(r.series.published.length, r.series.deliveries.length)));
+  return Array.from({ length: seconds }, (_, second) => {
+    const latency = merge(results.map((r) => r.series.latencyHistograms[second] ?? ''));
+    return {
+      second,
+      published: sum(results.map((r) => r.series.published[second] ?? 0)),
+      deliveries: sum(results.map((r) => r.series.deliveries[second] ?? 0)),
+      p50Us: latency.totalCount === 0 ? 0 : latency.getValueAtPercentile(50),
+      p99Us: latency.totalCount === 0 ? 0 : latency.getValueAtPercentile(99),
+      maxUs: latency.totalCount === 0 ? 0 : latency.maxValue,
+      serverCpuCores: serverCores[second] ?? null,
+    };
+  });
 }

@@ -1,7 +1,7 @@
 /**
  * The load tool's own capacity: a roomcast-protocol server that does no broadcast work. It answers the
- * nick handshake, then streams one pre-encoded block of chat lines to every client as fast as the socket
- * drains, ignoring input. The lines carry publisher id maxPublisherId, which the tool never assigns, so it
+ * nick handshake (`NICK #ROOM` or `NICK`), then streams one pre-encoded block of chat lines to every
+ * client as fast as the socket drains, ignoring input. The lines carry publisher id maxPublisherId, which the tool never assigns, so it
  * scans and decodes each one and counts it as a delivery ("foreign"), but skips order/loss tracking and
  * latency for it. Run the tool with --publishers 0 against it:
  *
@@ -52,10 +52,12 @@ const server = net.createServer((socket) => {
     input += chunk.toString('latin1');
     const lf = input.indexOf('\n');
     if (lf === -1) return;
-    const nick = input.slice(0, lf).trim();
+    // `NICK #ROOM` (docs/protocol.md) starts the client in ROOM, as the load tool asks; `NICK` in the lobby.
+    const [nick, roomWord] = input.slice(0, lf).trim().split(/\s+/);
+    const room = roomWord?.startsWith('#') ? roomWord.slice(1) : 'lobby';
     socket.off('data', onNick);
     socket.resume();
-    socket.write(`-- Hello ${nick}. You are in lobby.\n[lobby] -- ${nick} joined\n`);
+    socket.write(`-- Hello ${nick}. You are in ${room}.\n[${room}] -- ${nick} joined\n`);
     socket.on('drain', () => stream(socket));
     stream(socket);
   };

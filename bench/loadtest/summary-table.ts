@@ -12,7 +12,7 @@ export function summaryTable(r: LoadReport): string {
     ['target', `${p.protocol} ${p.targets.join(', ')}`],
     [
       'load',
-      `${n(p.clients)} clients, ${p.rooms} room(s), ${p.publishers} publisher(s), ${p.size} B, ${p.rate > 0 ? `${n(p.rate)} msg/s` : `window ${p.window}`}, ${p.durationS}s after ${p.warmupS}s warmup, ${p.threads} shard(s)`,
+      `${n(p.clients)} clients, ${p.rooms} room(s), ${p.publishers} publisher(s), ${p.size} B, ${offered(r)}, ${p.durationS}s after ${p.warmupS}s warmup${p.rates.length > 1 ? ' per stage' : ''}, ${p.threads} shard(s)`,
     ],
     ['machine', `${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}`],
     [
@@ -21,7 +21,10 @@ export function summaryTable(r: LoadReport): string {
     ],
     ['connect µs', pct(r.connect.connectUs, 'µs')],
     ['ready µs', pct(r.connect.readyUs, 'µs')],
-    ['published', `${n(r.throughput.publishedPerSecond)} msg/s`],
+    [
+      'published',
+      `${n(r.throughput.publishedPerSecond)} msg/s${r.integrity.neverDelivered > 0 ? `; ${n(r.integrity.neverDelivered)} reached no member` : ''}`,
+    ],
     ['deliveries', `${n(r.throughput.deliveriesPerSecond)} msg/s`],
     ['latency', pct(r.latencyUs, 'µs')],
     [
@@ -34,7 +37,7 @@ export function summaryTable(r: LoadReport): string {
     ],
     [
       'errors',
-      `connect ${r.errors.connectErrors}, handshake ${r.errors.handshakeFailures}, disconnects ${r.errors.disconnects}, protocol ${r.errors.protocolErrors}, overlong ${r.errors.overlongLines}, window stalls ${r.errors.windowStalls}`,
+      `connect ${r.errors.connectErrors}, handshake ${r.errors.handshakeFailures}, disconnects ${r.errors.disconnects}, protocol ${r.errors.protocolErrors} (flood ${r.errors.floodErrors}), overlong ${r.errors.overlongLines}, window stalls ${r.errors.windowStalls}`,
     ],
   ];
   for (const line of r.errors.samples) rows.push(['error line', line]);
@@ -51,5 +54,35 @@ export function summaryTable(r: LoadReport): string {
   rows.push(['generator', `${r.generator.cpuCores.toFixed(2)} cores, shard ELU ${elu}`]);
   for (const w of r.generator.warnings) rows.push(['WARNING', w]);
   const width = Math.max(...rows.map(([label]) => label.length));
-  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+  const table = rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+  return r.stages.length > 1 ? `${table}\n\n${stageTable(r)}` : table;
+}
+
+function offered(r: LoadReport): string {
+  const p = r.params;
+  if (p.rates.length > 1) return `stages ${p.rates.map(n).join(', ')} msg/s (${p.arrivals})`;
+  return p.rate > 0 ? `${n(p.rate)} msg/s (${p.arrivals})` : `window ${p.window}`;
+}
+
+const ms = (us: number): string => (us / 1000).toFixed(2);
+
+/** One row per stage of a sweep, then the knee. */
+export function stageTable(r: LoadReport): string {
+  const header = ['offered/s', 'achieved/s', 'deliveries/s', 'p50 ms', 'p99 ms', 'max ms', 'server cores'];
+  const rows = r.stages.map((s, i) => [
+    `${r.knee?.stage === i ? '> ' : ''}${n(s.offeredRate)}`,
+    n(s.achievedRate),
+    n(s.deliveriesPerSecond),
+    ms(s.latencyUs.p50),
+    ms(s.latencyUs.p99),
+    ms(s.latencyUs.max),
+    s.serverCpuCores === null ? '-' : s.serverCpuCores.toFixed(2),
+  ]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => cell.padStart(widths[c])).join('  ');
+  const knee =
+    r.knee === null
+      ? 'knee: none — every stage achieved ≥ 95% of its offered rate without a p99 jump > 3×'
+      : `knee: ${n(r.knee.offeredRate)} msg/s offered (${r.knee.reason})`;
+  return [line(header), ...rows.map(line), knee].join('\n');
 }

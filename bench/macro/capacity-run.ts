@@ -65,6 +65,7 @@ export async function runCapacity(
   shape: CapacityShape,
   runDir: string,
   probe: boolean,
+  signal?: AbortSignal,
 ): Promise<CapacityResult> {
   const target = shape.processes * shape.clientsPerProcess;
   const fdBaseline = openFds(server.pid);
@@ -86,7 +87,14 @@ export async function runCapacity(
     '1',
   ];
   const runs = Array.from({ length: shape.processes }, (_, i) =>
-    runLoad({ server, protocol: 'roomcast', args, jsonFile: path.join(runDir, `4-${serverId}-p${i + 1}.json`), timeoutMs: 120_000 }),
+    runLoad({
+      server,
+      protocol: 'roomcast',
+      args,
+      jsonFile: path.join(runDir, `4-${serverId}-p${i + 1}.json`),
+      timeoutMs: 120_000,
+      signal,
+    }),
   );
   const all = Promise.all(runs);
   const peakConnections = await waitForConnections(server.pid, fdBaseline, target, all);

@@ -27,6 +27,16 @@ export interface ThreadProfile {
   top: HotFunction[];
 }
 
+/** One role's threads together: how much of the process's CPU each kind of thread took. */
+export interface RoleTotal {
+  role: string;
+  threads: number;
+  busyMs: number;
+  idleMs: number;
+  /** Of all profiled threads' busy time. */
+  share: number;
+}
+
 /** A thread's role, told by the roomcast entry file its profile contains. */
 const roles: [string, string][] = [
   ['coordinator-worker.ts', 'coordinator'],
@@ -73,4 +83,19 @@ export function summariseProfiles(dir: string, topN = 8): ThreadProfile[] {
     .filter((f) => f.endsWith('.cpuprofile'))
     .map((f) => summariseOne(path.join(dir, f), topN))
     .sort((a, b) => b.busyMs - a.busyMs);
+}
+
+/** Busy and idle time per thread role, busiest role first. */
+export function threadRoles(threads: ThreadProfile[]): RoleTotal[] {
+  const totalBusy = threads.reduce((a, t) => a + t.busyMs, 0);
+  const byRole = new Map<string, RoleTotal>();
+  for (const t of threads) {
+    const r = byRole.get(t.thread) ?? { role: t.thread, threads: 0, busyMs: 0, idleMs: 0, share: 0 };
+    r.threads++;
+    r.busyMs += t.busyMs;
+    r.idleMs += t.idleMs;
+    r.share = totalBusy > 0 ? r.busyMs / totalBusy : 0;
+    byRole.set(t.thread, r);
+  }
+  return [...byRole.values()].sort((a, b) => b.busyMs - a.busyMs);
 }

@@ -1,8 +1,9 @@
 /**
  * `npm run bench:report -- [--quick] [--scenarios 1,2] [--servers roomcast-w1,nats] [--repeats N]`:
- * starts each server itself, drives it with the load tool, stops it, and writes
- * bench/results/<date>/ (report.md, results.json, runs/*.json, charts). Runs are interleaved — every
- * server in turn, then the next repetition — so a disturbance of the shared box hits them alike.
+ * starts each server itself (Redis and NATS once, fresh, for the whole report), drives it with the load
+ * tool, stops it, and writes bench/results/<date>/ (report.md, results.json, runs/*.json, charts). Runs
+ * go in rounds — every server once per scenario, then the next round — so a disturbance of the shared box
+ * hits them alike and ratios can be taken within a round.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,13 +14,16 @@ import type { LoadReport } from '../loadtest/report.ts';
 import type { BenchResults } from './bench-results.ts';
 import { runCapacity, type CapacityResult } from './capacity-run.ts';
 import { renderCharts } from './charts.ts';
-import { summariseProfiles } from './cpu-profile.ts';
+import { summariseProfiles, threadRoles } from './cpu-profile.ts';
+import { runSaturationReasons } from './generator-saturation.ts';
 import { runLoad } from './load-run.ts';
 import { runEncodings, type RunEncodings } from './run-encodings.ts';
 import { loadAverage, machineInfo } from './machine-info.ts';
 import { markdownReport } from './markdown-report.ts';
-import { median, summarise } from './run-summary.ts';
+import { privateBrokerCommands, stopPrivateBrokers } from './private-brokers.ts';
+import { type RoundReport, summarise } from './run-summary.ts';
 import { loadArgs, scenarios, type LoadShape } from './scenarios.ts';
+import { median } from './spread.ts';
 import { peerVersions, roomcastBenchFlags, type RunningServer, servers, type ServerSpec } from './servers.ts';
 import { checkTargets } from './targets.ts';
 
@@ -33,7 +37,7 @@ const program = new Command('bench:report')
   .option('--quick', 'about 3 minutes: one run per pair, 3 s windows, a 4,000-client capacity test', false)
   .option('--scenarios <ids>', `comma-separated scenario ids (${scenarios.map((s) => s.id).join(',')})`, list)
   .option('--servers <ids>', `comma-separated servers (${servers.map((s) => s.id).join(',')})`, list)
-  .option('--repeats <n>', 'runs per (scenario, server) pair; medians are reported (default 3, quick 1)', (v) => {
+  .option('--repeats <n>', 'rounds: runs per (scenario, server) pair; medians and ranges are reported (default 3, quick 1)', (v) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected an integer ≥ 1');
     return n;
@@ -57,10 +61,15 @@ function log(text: string): void {
   process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${text}\n`);
 }
 
-const brief = (r: LoadReport): string =>
-  `${(r.throughput.deliveriesPerSecond / 1e6).toFixed(2)} M/s, ${r.server === null ? '–' : (r.server.deliveriesPerCpuSecond / 1e6).toFixed(2)} M/CPU-s, ` +
-  `p50 ${(r.latencyUs.p50 / 1000).toFixed(1)} ms p99 ${(r.latencyUs.p99 / 1000).toFixed(1)} ms, lost ${r.integrity.lost}, garbled ${r.integrity.garbled}, ` +
-  `order ${r.order.consistent ? 'ok' : 'DIVERGENT'}${r.generator.saturated ? ', generator saturated' : ''}`;
+function brief(r: LoadReport): string {
+  const saturation = runSaturationReasons(r);
+  return (
+    `${(r.throughput.deliveriesPerSecond / 1e6).toFixed(2)} M/s, ${r.server === null ? '–' : (r.server.deliveriesPerCpuSecond / 1e6).toFixed(2)} M/CPU-s, ` +
+    `p50 ${(r.latencyUs.p50 / 1000).toFixed(1)} ms p99 ${(r.latencyUs.p99 / 1000).toFixed(1)} ms max ${(r.latencyUs.max / 1000).toFixed(1)} ms, ` +
+    `lost ${r.integrity.lost}, garbled ${r.integrity.garbled}, order ${r.order.consistent ? 'ok' : 'DIVERGENT'}` +
+    (saturation.length > 0 ? `, generator saturated (${saturation.join('; ')})` : '')
+  );
+}
 
 /** The sink streams without pause: nobody publishes and there is nothing to drain. */
 function argsFor(server: ServerSpec, shape: LoadShape): string[] {
@@ -75,6 +84,21 @@ function mixedTargets(running: RunningServer): string[] {
 }
 const mixedDialects = 3;
 
+/** On Ctrl-C: the load tool in flight is killed, and the servers running now are stopped with the brokers. */
+const interrupt = new AbortController();
+const runningServers = new Set<RunningServer>();
+
+async function launched(server: ServerSpec, options: Parameters<ServerSpec['launch']>[0]): Promise<RunningServer> {
+  const running = await server.launch(options);
+  runningServers.add(running);
+  return running;
+}
+
+async function stopped(running: RunningServer): Promise<void> {
+  runningServers.delete(running);
+  await running.stop();
+}
+
 async function loadRun(
   server: ServerSpec,
   shape: LoadShape,
@@ -82,7 +106,7 @@ async function loadRun(
   cpuProfDir?: string,
 ): Promise<{ report: LoadReport; encodings: RunEncodings | null }> {
   const doors = shape.mixedDoors === true;
-  const running = await server.launch({ cpuProfDir, doors });
+  const running = await launched(server, { cpuProfDir, doors });
   try {
     const report = await runLoad({
       server: running,
@@ -91,11 +115,12 @@ async function loadRun(
       args: argsFor(server, shape),
       jsonFile,
       timeoutMs: (shape.durationS + shape.warmupS + 60) * 1000,
+      signal: interrupt.signal,
     });
     const encodings = doors && running.output !== undefined ? runEncodings(running.output(), mixedDialects) : null;
     return { report, encodings };
   } finally {
-    await running.stop();
+    await stopped(running);
   }
 }
 
@@ -113,7 +138,7 @@ async function main(): Promise<void> {
   mkdirSync(runDir, { recursive: true });
   log(`writing ${path.relative(repoRoot, outDir)}; load average ${loadAverageStart.join(' ')}`);
 
-  const reports = new Map<string, LoadReport[]>();
+  const reports = new Map<string, RoundReport[]>();
   const encodings = new Map<string, (RunEncodings | null)[]>();
   const failures: string[] = [];
   for (let rep = 1; rep <= repeats; rep++) {
@@ -124,14 +149,14 @@ async function main(): Promise<void> {
         try {
           const shape = scenario.shape(o.quick);
           const { report, encodings: counted } = await loadRun(server, shape, path.join(runDir, `${key}-r${rep}.json`));
-          reports.set(key, [...(reports.get(key) ?? []), report]);
+          reports.set(key, [...(reports.get(key) ?? []), { round: rep, report }]);
           if (shape.mixedDoors === true) encodings.set(key, [...(encodings.get(key) ?? []), counted]);
           const encoded =
             counted === null ? '' : `, ${counted.encodingsPerRun.toFixed(2)} encodings/run (${counted.dialectsPresent} dialects)`;
-          log(`S${scenario.id} ${server.id} run ${rep}/${repeats}: ${brief(report)}${encoded}`);
+          log(`S${scenario.id} ${server.id} round ${rep}/${repeats}: ${brief(report)}${encoded}`);
         } catch (error) {
-          failures.push(`S${scenario.id} ${server.id} run ${rep}: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
-          log(`S${scenario.id} ${server.id} run ${rep} FAILED: ${(error as Error).message}`);
+          failures.push(`S${scenario.id} ${server.id} round ${rep}: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
+          log(`S${scenario.id} ${server.id} round ${rep} FAILED: ${(error as Error).message}`);
         }
       }
     }
@@ -143,15 +168,15 @@ async function main(): Promise<void> {
     const shape = capacityScenario.shape(o.quick);
     for (const server of chosenServers.filter((s) => capacityScenario.serves(s))) {
       try {
-        const running = await server.launch({ extraArgs: shape.roomcastArgs });
+        const running = await launched(server, { extraArgs: shape.roomcastArgs });
         try {
-          const result = await runCapacity(running, server.id, shape, runDir, server.kind === 'roomcast');
+          const result = await runCapacity(running, server.id, shape, runDir, server.kind === 'roomcast', interrupt.signal);
           capacity.push(result);
           log(
             `S4 ${server.id}: ${result.ready}/${result.target} ready at ${Math.round(result.readyPerSecond)}/s, ${(result.rssPerConnectionBytes / 1024).toFixed(1)} KiB/connection, probe ${JSON.stringify(result.probe)}`,
           );
         } finally {
-          await running.stop();
+          await stopped(running);
         }
       } catch (error) {
         failures.push(`S4 ${server.id}: ${(error as Error).message.split('\n').slice(0, 3).join(' ')}`);
@@ -167,7 +192,13 @@ async function main(): Promise<void> {
     const profDir = mkdtempSync(path.join(os.tmpdir(), 'roomcast-prof-'));
     try {
       const { report } = await loadRun(profileTarget, flood.shape(o.quick), path.join(profDir, 'load.json'), profDir);
-      profile = { server: profileTarget.id, run: summarise(1, profileTarget.id, [report]), threads: summariseProfiles(profDir) };
+      const threads = summariseProfiles(profDir);
+      profile = {
+        server: profileTarget.id,
+        run: summarise(1, profileTarget.id, [{ round: 1, report }]),
+        roles: threadRoles(threads),
+        threads,
+      };
       log(`profile: ${profile.threads.length} thread profiles summarised`);
     } catch (error) {
       failures.push(`profile: ${(error as Error).message.split('\n')[0]}`);
@@ -190,7 +221,8 @@ async function main(): Promise<void> {
         return summary;
       }),
   );
-  const charts = await renderCharts(summaries, order);
+  const closedLoop = chosenScenarios.filter((s) => s.kind === 'load' && s.shape(o.quick).rate === 0).map((s) => s.id);
+  const charts = await renderCharts(summaries, order, closedLoop);
   for (const c of charts) writeFileSync(path.join(outDir, c.file), c.svg);
   const results: BenchResults = {
     startedAt: started.toISOString(),
@@ -203,7 +235,11 @@ async function main(): Promise<void> {
     loadAverageStart,
     loadAverageEnd: loadAverage(),
     roomcastFlags: roomcastBenchFlags,
-    scenarios: chosenScenarios.map((s) => ({ id: s.id, title: s.title, note: s.note, shape: s.shape(o.quick) })),
+    scenarios: chosenScenarios.map((s) => {
+      const shape = s.shape(o.quick);
+      return { id: s.id, title: s.title, note: s.note, shape, loadArgs: s.kind === 'load' ? loadArgs(shape as LoadShape) : null };
+    }),
+    brokerCommands: await privateBrokerCommands(),
     servers: order,
     summaries,
     capacity,
@@ -221,4 +257,16 @@ async function main(): Promise<void> {
   log(`done in ${(results.durationS / 60).toFixed(1)} min: ${path.join(outDir, 'report.md')}`);
 }
 
-await main();
+/** The brokers are ours: they go when the report ends or fails; on Ctrl-C everything in flight goes with them. */
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the load tool, the servers and the brokers`);
+    interrupt.abort();
+    void Promise.allSettled([...[...runningServers].map((s) => s.stop()), stopPrivateBrokers()]).finally(() => process.exit(130));
+  });
+}
+try {
+  await main();
+} finally {
+  await stopPrivateBrokers();
+}

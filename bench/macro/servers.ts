@@ -1,17 +1,17 @@
 /**
- * The servers a macro benchmark compares: roomcast at 1, 2 and 4 workers, the two baselines, the two shared
- * brokers, and the load tool's sink (its own capacity). Each knows how to start itself and which load
- * shapes it can serve.
+ * The servers a macro benchmark compares: roomcast at 1, 2 and 4 workers, the three baselines, the
+ * report's own Redis and NATS, and the load tool's sink (its own capacity). Each knows how to start itself.
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ProtocolName } from '../loadgen/types.ts';
 import { startChildServer } from '../../harness/child-server.ts';
 import { doorPorts, type DoorPorts } from './door-ports.ts';
+import { brokerBinaries, type BrokerId, privateBroker } from './private-brokers.ts';
 
 export type ServerKind = 'roomcast' | 'baseline' | 'broker' | 'sink';
 
-/** A server being measured: a child process of ours, or a shared broker found by its pid. */
+/** A server being measured: a child process of ours (the brokers live across runs, see private-brokers.ts). */
 export interface RunningServer {
   host: string;
   port: number;
@@ -92,16 +92,16 @@ function roomcast(workers: number): ServerSpec {
   };
 }
 
-/** The brokers are shared with other engineers: never started or stopped here, only measured by pid. */
-function broker(id: 'nats' | 'redis', processName: string, port: number): ServerSpec {
+/** The report's own broker, started once and kept for every run; a run's stop leaves it running. */
+function broker(id: BrokerId): ServerSpec {
   return {
     id,
     kind: 'broker',
     protocol: id,
     rooms: true,
     async launch() {
-      const pid = Number(execFileSync('pgrep', ['-x', processName], { encoding: 'utf8' }).trim().split('\n')[0]);
-      return { host: '127.0.0.1', port, pid, alive: () => true, stop: async () => {} };
+      const b = await privateBroker(id);
+      return { host: b.host, port: b.port, pid: b.pid, alive: b.alive, stop: async () => {} };
     },
   };
 }
@@ -132,8 +132,8 @@ export const servers: ServerSpec[] = [
     rooms: false,
     launch: () => startChildServer('python3', ['-u', script('../baselines/seed_server.py'), '0']),
   },
-  broker('nats', 'nats-server', 4222),
-  broker('redis', 'redis-server', 6379),
+  broker('nats'),
+  broker('redis'),
   {
     id: 'sink',
     kind: 'sink',
@@ -145,16 +145,17 @@ export const servers: ServerSpec[] = [
 
 /** Versions of what runs outside this repository, for the report's header. */
 export function peerVersions(): Record<string, string> {
-  const version = (command: string, args: string[]): string => {
-    try {
-      return execFileSync(command, args, { encoding: 'utf8' }).trim().split('\n')[0];
-    } catch {
-      return 'unknown';
+  const version = (commands: string[], args: string[]): string => {
+    for (const command of commands) {
+      try {
+        return execFileSync(command, args, { encoding: 'utf8' }).trim().split('\n')[0];
+      } catch {}
     }
+    return 'unknown';
   };
   return {
-    nats: version('nats-server', ['--version']),
-    redis: version('redis-server', ['--version']),
-    python: version('python3', ['--version']),
+    nats: version(brokerBinaries.nats, ['--version']),
+    redis: version(brokerBinaries.redis, ['--version']),
+    python: version(['python3'], ['--version']),
   };
 }

@@ -63,7 +63,7 @@ interface Sample {
   deliveriesPerSecond: number;
   /** Per thread, share of one core since the previous sample. */
   cpu: Record<string, number>;
-  /** Per connection worker, event-loop utilisation over its last one-second window. */
+  /** Per connection worker, event-loop utilisation over its last window (the stats interval). */
   elu: number[];
 }
 

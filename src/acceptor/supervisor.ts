@@ -33,8 +33,8 @@ import type {
   SupervisorToCoordinator,
 } from '../thread-messages.ts';
 import { ConnectRateLimiter } from './connect-rate-limiter.ts';
-import { startThreadLoadGauge } from '../thread-load.ts';
 import { allocateWorkerRings } from '../worker-rings.ts';
+import { loadWindowMs, startThreadLoadGauge, type ThreadLoad } from '../thread-load.ts';
 import { ConnectionLedger } from './connection-ledger.ts';
 import { type DoorRefusals, doorRefusals } from './door-refusals.ts';
 import { RestartBackoff } from './restart-backoff.ts';
@@ -96,11 +96,12 @@ export class Supervisor {
   #failedHandoffs = 0;
   #stopping = false;
   readonly #stopLoadGauge = new AbortController();
-  readonly #threadLoad = startThreadLoadGauge(this.#stopLoadGauge.signal);
+  readonly #threadLoad: () => ThreadLoad;
 
   constructor(config: ServerConfig, log: Logger) {
     this.#config = config;
     this.#log = log;
+    this.#threadLoad = startThreadLoadGauge(loadWindowMs(config.statsIntervalMs), this.#stopLoadGauge.signal);
     this.#connectRate =
       config.maxConnectsPerIpPerSecond > 0
         ? new ConnectRateLimiter(config.maxConnectsPerIpPerSecond, config.connectBurstPerIp, maxRateTrackedAddresses)
@@ -206,6 +207,11 @@ export class Supervisor {
     const slot = this.#slots[index]!;
     // The worker may die before its answer crosses back; its exit answers then.
     return Promise.race([slot.control.crash(), slot.exited]);
+  }
+
+  /** Test hook: keeps connection worker `index` busy for `ms` (the worker refuses unless config.testHooks). */
+  blockWorkerForTest(index: number, ms: number): Promise<void> {
+    return this.#slots[index]!.control.block(ms);
   }
 
   /** Graceful shutdown of every thread; see ConnectionWorkerControl.shutdown. A worker that dies meanwhile is skipped. */

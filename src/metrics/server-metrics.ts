@@ -22,6 +22,10 @@ interface MetricSpec {
 const counter = (name: string, help: string, labels: Record<string, string> = {}): MetricSpec => ({ type: 'counter', name, help, labels });
 const millisecondsAsSeconds = (name: string, help: string): MetricSpec => ({ ...counter(name, help), scale: 1 / 1000 });
 const gauge = (name: string, help: string, labels: Record<string, string> = {}): MetricSpec => ({ type: 'gauge', name, help, labels });
+const millisecondsAsSecondsGauge = (name: string, help: string, labels: Record<string, string>): MetricSpec => ({
+  ...gauge(name, help, labels),
+  scale: 1 / 1000,
+});
 
 type NumericKey<Stats> = { [Key in keyof Stats]-?: Stats[Key] extends number ? Key : never }[keyof Stats];
 
@@ -92,9 +96,18 @@ const workerMetrics: Record<Exclude<NumericKey<ConnectionWorkerStats>, 'workerId
   internalErrors: counter('roomcast_internal_errors_total', 'Server bugs met while serving a client (that client was disconnected)'),
 };
 
-/** Every thread: `thread` is acceptor, coordinator or worker-<id>, as in the logs. */
+const loopDelay =
+  'How late the event loop came back to a 10 ms timer, by quantile over the last full window: long turns, GC pauses, waiting for a core';
+
+/**
+ * Every thread: `thread` is acceptor, coordinator or worker-<id>, as in the logs. The window is a
+ * second, or --stats-interval-ms when set (thread-load.ts).
+ */
 const threadMetrics: Record<keyof ThreadLoad, MetricSpec> = {
-  eventLoopUtilization: gauge('roomcast_thread_event_loop_utilization', 'Event-loop utilisation over the last full second, 0 to 1'),
+  eventLoopUtilization: gauge('roomcast_thread_event_loop_utilization', 'Event-loop utilisation over the last full window, 0 to 1'),
+  eventLoopDelayP50Ms: millisecondsAsSecondsGauge('roomcast_thread_event_loop_delay_seconds', loopDelay, { quantile: '0.5' }),
+  eventLoopDelayP99Ms: millisecondsAsSecondsGauge('roomcast_thread_event_loop_delay_seconds', loopDelay, { quantile: '0.99' }),
+  eventLoopDelayMaxMs: millisecondsAsSecondsGauge('roomcast_thread_event_loop_delay_seconds', loopDelay, { quantile: '1' }),
   heapUsedBytes: gauge('roomcast_thread_heap_used_bytes', 'V8 heap in use'),
 };
 

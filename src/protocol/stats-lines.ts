@@ -1,8 +1,11 @@
 // The operator's /stats answer: whole-server figures as `-- ` info lines.
 import type { ServerStats } from '../control-api.ts';
+import type { ThreadLoad } from '../thread-load.ts';
 import { infoLine } from './server-lines.ts';
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+const loop = (load: ThreadLoad) =>
+  `ELU ${load.eventLoopUtilization.toFixed(2)}, loop delay p99 ${load.eventLoopDelayP99Ms.toFixed(1)} ms max ${load.eventLoopDelayMaxMs.toFixed(1)} ms`;
 
 export function statsLines({ acceptor, coordinator, workers }: ServerStats): string {
   const lines = [
@@ -15,10 +18,10 @@ export function statsLines({ acceptor, coordinator, workers }: ServerStats): str
         `worker ${w.workerId}: connections ${w.connections}, lines in ${w.messagesIn}, deliveries ${w.deliveriesOut}, ` +
         `room runs ${w.roomRuns} (${w.roomRunEncodings} encodings), ` +
         `queued ${w.queuedBytes} B, slow consumers ${w.slowConsumersDisconnected}, write stalls ${w.writeStallDisconnects}, flood drops ${w.linesDroppedForFlooding}/` +
-        `disconnects ${w.floodDisconnects}, timeouts ${w.timeoutDisconnects}, ELU ${w.eventLoopUtilization.toFixed(2)}, ` +
+        `disconnects ${w.floodDisconnects}, timeouts ${w.timeoutDisconnects}, ${loop(w)}, ` +
         `heap ${mib(w.heapUsedBytes)} MiB, input paused ${w.backpressureMs} ms (${w.backpressurePauses} times)`,
     ),
-    `coordinator: ELU ${coordinator.eventLoopUtilization.toFixed(2)}, heap ${mib(coordinator.heapUsedBytes)} MiB, ` +
+    `coordinator: ${loop(coordinator)}, heap ${mib(coordinator.heapUsedBytes)} MiB, ` +
       `overload ${coordinator.overloadMs} ms (${coordinator.overloads} times)`,
   ];
   return lines.map((line) => infoLine(line)).join('');

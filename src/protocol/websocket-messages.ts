@@ -9,7 +9,8 @@ import type { Listing, Notice, RoomEvent, RoomEventKind } from '../thread-messag
 import { isValidNick, normalizeRoomName } from './names.ts';
 
 export type ClientMessage =
-  | { type: 'hello'; nick: string }
+  /** `room`: where to start instead of the lobby (docs/websocket.md). */
+  | { type: 'hello'; nick: string; room?: string }
   | { type: 'say'; room: string; text: string }
   | { type: 'me'; room: string; text: string }
   | { type: 'join'; room: string }
@@ -198,7 +199,12 @@ export function parseClientMessage(frame: string, maxLineBytes: number): ParseRe
   const isAnswer = (read: string | ParseResult): read is ParseResult => typeof read !== 'string';
 
   switch (type) {
-    case 'hello':
+    case 'hello': {
+      const n = nick('nick');
+      if (isAnswer(n) || fields.room === undefined) return isAnswer(n) ? n : ok({ type, nick: n });
+      const r = room();
+      return isAnswer(r) ? r : ok({ type, nick: n, room: r });
+    }
     case 'nick': {
       const n = nick('nick');
       return isAnswer(n) ? n : ok({ type, nick: n });

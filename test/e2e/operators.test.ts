@@ -30,7 +30,8 @@ test('/stats and /kick are refused until /oper with the right password', async (
   await admin.waitFor((line) => line === '-- You are now an operator.');
   admin.send('/stats');
   assert.match(await admin.waitFor((line) => line.startsWith('-- connections ')), /^-- connections 2 /);
-  await admin.waitFor((line) => /^-- worker \d+: connections 1,/.test(line));
+  await admin.waitFor((line) => /^-- worker \d+: connections 1,/.test(line) && /loop delay p99 [\d.]+ ms max [\d.]+ ms/.test(line));
+  await admin.waitFor((line) => /^-- coordinator: ELU [\d.]+, loop delay p99 [\d.]+ ms max [\d.]+ ms/.test(line));
 
   admin.send('/kick bob spamming');
   assert.match(await bob.waitFor((line) => line.startsWith('!!')), /^!! KICKED You were kicked by admin: spamming\. Closing\.$/);

@@ -4,7 +4,7 @@ import { makePlan } from '../../bench/loadtest/plan.ts';
 
 test('clients spread over rooms, shards and targets; publishers over rooms', () => {
   const plan = makePlan({ protocol: 'roomcast', clients: 10, rooms: 3, publishers: 4, threads: 2, targets: 2, runTag: 't' });
-  assert.deepEqual(plan.roomNames, ['r0', 'r1', 'r2']);
+  assert.deepEqual(plan.roomNames, ['lt-t-r0', 'lt-t-r1', 'lt-t-r2']);
   assert.deepEqual(
     plan.shards.map((s) => s.length),
     [5, 5],
@@ -16,13 +16,16 @@ test('clients spread over rooms, shards and targets; publishers over rooms', () 
   assert.deepEqual(all[7], { id: 7, room: 1, target: 1, publisher: -1 });
 });
 
-test('one room is the lobby; brokers get namespaced subjects; no more shards than clients', () => {
+test("rooms are the run's own (one room: lt-<tag>, or --room); brokers get namespaced subjects; no more shards than clients", () => {
+  const one = { protocol: 'roomcast', clients: 2, rooms: 1, publishers: 1, threads: 1, targets: 1, runTag: 'ab' } as const;
+  assert.deepEqual(makePlan(one).roomNames, ['lt-ab']);
+  assert.deepEqual(makePlan({ ...one, room: 'lobby' }).roomNames, ['lobby']);
   assert.deepEqual(
     makePlan({ protocol: 'roomcast', clients: 1, rooms: 1, publishers: 1, threads: 4, targets: 1, runTag: 't' }).shards.length,
     1,
   );
   assert.deepEqual(makePlan({ protocol: 'nats', clients: 2, rooms: 1, publishers: 1, threads: 1, targets: 1, runTag: 'ab' }).roomNames, [
-    'roomcast-lt-ab-lobby',
+    'lt-ab',
   ]);
 });
 

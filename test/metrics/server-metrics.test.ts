@@ -28,6 +28,9 @@ function workerStats(workerId: number, base: number): ConnectionWorkerStats {
     coordinatorBacklogUnits: base + 17,
     coordinatorBacklogPeakUnits: base + 18,
     eventLoopUtilization: base / 1000,
+    eventLoopDelayP50Ms: base / 100,
+    eventLoopDelayP99Ms: base / 10,
+    eventLoopDelayMaxMs: base,
     heapUsedBytes: base * 1000,
     roomRuns: base + 19,
     roomRunEncodings: base + 20,
@@ -46,6 +49,9 @@ const stats: ServerStats = {
     workersReady: 2,
     failedHandoffs: 49,
     eventLoopUtilization: 0.25,
+    eventLoopDelayP50Ms: 0.5,
+    eventLoopDelayP99Ms: 3,
+    eventLoopDelayMaxMs: 40,
     heapUsedBytes: 46_000,
   },
   coordinator: {
@@ -59,6 +65,9 @@ const stats: ServerStats = {
     workerBacklogUnits: 57,
     workerBacklogPeakUnits: 58,
     eventLoopUtilization: 0.5,
+    eventLoopDelayP50Ms: 1,
+    eventLoopDelayP99Ms: 7,
+    eventLoopDelayMaxMs: 25,
     heapUsedBytes: 55_000,
   },
   workers: [workerStats(1, 100), workerStats(2, 200)],
@@ -108,11 +117,17 @@ test('every stats figure reaches its series: worker counters summed, worker gaug
     ['roomcast_thread_event_loop_utilization', { thread: 'worker-2' }, 0.2],
     ['roomcast_thread_heap_used_bytes', { thread: 'acceptor' }, 46_000],
     ['roomcast_thread_heap_used_bytes', { thread: 'worker-1' }, 100_000],
+    ['roomcast_thread_event_loop_delay_seconds', { thread: 'acceptor', quantile: '0.5' }, 0.0005],
+    ['roomcast_thread_event_loop_delay_seconds', { thread: 'coordinator', quantile: '0.99' }, 0.007],
+    ['roomcast_thread_event_loop_delay_seconds', { thread: 'coordinator', quantile: '1' }, 0.025],
+    ['roomcast_thread_event_loop_delay_seconds', { thread: 'worker-2', quantile: '1' }, 0.2],
   ];
   for (const [name, labels, value] of expected)
     assert.equal(sampleValue(metrics, name, labels), value, `${name} ${JSON.stringify(labels)}`);
   assert.equal(metrics.types.get('roomcast_disconnects_total'), 'counter');
   assert.equal(metrics.types.get('roomcast_queued_bytes'), 'gauge');
+  assert.equal(metrics.types.get('roomcast_thread_event_loop_delay_seconds'), 'gauge');
+  assert.equal(series(metrics, 'roomcast_thread_event_loop_delay_seconds').length, 4 * 3, 'three quantiles for each of four threads');
 });
 
 test('a dead worker leaves no per-thread series behind', async () => {

@@ -70,6 +70,8 @@ export class ChatSession {
   #currentRoom: string | undefined;
   /** A client that cannot answer a question (the seed client) is given the first free NICK_2, NICK_3, ... */
   #untilFree: { baseNick: string; attempt: number } | undefined;
+  /** The room the hello joins: the lobby unless the client named another. */
+  #firstRoom = defaultRoom;
   #last: ChatEvent = { kind: 'info', text: '' };
   #isOperator = false;
   /** Why this session ended, for the disconnect record; unset while it runs or when the client went away. */
@@ -121,10 +123,12 @@ export class ChatSession {
 
   /**
    * The client chose a nick (naming only). `untilFree`: it cannot answer a refusal, so `nick` (valid) is
-   * tried with _2, _3, ... until one is free.
+   * tried with _2, _3, ... until one is free. `firstRoom`: where it starts instead of the lobby (a load
+   * test's clients, a bot), so the lobby never sees it come and go.
    */
-  chooseNick(nick: string, untilFree = false): void {
+  chooseNick(nick: string, untilFree = false, firstRoom = defaultRoom): void {
     if (this.#phase !== 'naming') return;
+    this.#firstRoom = firstRoom;
     if (untilFree) this.#untilFree = { baseNick: nick, attempt: 1 };
     else if (!isValidNick(nick)) {
       this.#host.show(errorNotice('NICK_INVALID', nick));
@@ -217,7 +221,7 @@ export class ChatSession {
 
   #claim(nick: string): void {
     this.#phase = 'claiming';
-    this.#host.send({ type: 'hello', connectionId: this.#host.connectionId, nick, room: defaultRoom, address: this.#host.address });
+    this.#host.send({ type: 'hello', connectionId: this.#host.connectionId, nick, room: this.#firstRoom, address: this.#host.address });
   }
 
   #helloResult(nick: string, accepted: boolean, heldBy: string | undefined): void {
@@ -225,9 +229,9 @@ export class ChatSession {
     if (accepted) {
       this.#phase = 'chatting';
       this.#nick = nick;
-      this.#rooms = [defaultRoom];
-      this.#currentRoom = defaultRoom;
-      host.show({ kind: 'welcome', nick, room: defaultRoom });
+      this.#rooms = [this.#firstRoom];
+      this.#currentRoom = this.#firstRoom;
+      host.show({ kind: 'welcome', nick, room: this.#firstRoom });
     } else {
       host.show(nickRefusal(nick, heldBy));
       const untilFree = this.#untilFree;

@@ -15,7 +15,7 @@ import { unpackRoomEvent } from '../../src/packed-room-event.ts';
 import { coordinatorOpCodec, workerOpCodec } from '../../src/ring-op-codecs.ts';
 import { RingReceiver, RingSender } from '../../src/ring-port.ts';
 import { SpscRing } from '../../src/spsc-ring.ts';
-import { startThreadLoadGauge } from '../../src/thread-load.ts';
+import { loadWindowMs, startThreadLoadGauge } from '../../src/thread-load.ts';
 import type {
   AcceptorToConnectionWorker,
   ConnectionWorkerData,
@@ -143,7 +143,7 @@ new RingReceiver(new SpscRing(coordinatorRings.toWorker), coordinatorPort, coord
   if (due > 0) coordinator.sendUncounted({ type: 'ack', units: due });
 });
 
-const threadLoad = startThreadLoadGauge();
+const threadLoad = startThreadLoadGauge(loadWindowMs(config.statsIntervalMs));
 
 const control: ConnectionWorkerControl = {
   stats() {
@@ -177,6 +177,13 @@ const control: ConnectionWorkerControl = {
     if (!config.testHooks) throw new Error('test hooks are off');
     setImmediate(() => {
       throw new Error(`connection worker ${workerId} crashed on purpose (test hook)`);
+    });
+  },
+  block(ms) {
+    if (!config.testHooks) throw new Error('test hooks are off');
+    setImmediate(() => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
     });
   },
 };

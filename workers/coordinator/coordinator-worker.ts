@@ -13,7 +13,7 @@ import { createLogger, LogSampler } from '../../src/log.ts';
 import { coordinatorOpCodec, workerOpCodec } from '../../src/ring-op-codecs.ts';
 import { RingReceiver, RingSender } from '../../src/ring-port.ts';
 import { SpscRing } from '../../src/spsc-ring.ts';
-import { startThreadLoadGauge } from '../../src/thread-load.ts';
+import { loadWindowMs, startThreadLoadGauge } from '../../src/thread-load.ts';
 import type { CoordinatorData, CoordinatorOp, SupervisorToCoordinator, WorkerOp } from '../../src/thread-messages.ts';
 import { Coordinator } from './coordinator.ts';
 import { OverloadSignal } from './overload-signal.ts';
@@ -140,7 +140,7 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
   }
 });
 
-const threadLoad = startThreadLoadGauge();
+const threadLoad = startThreadLoadGauge(loadWindowMs(config.statsIntervalMs));
 /** The largest backlog to any worker, now and at most (units un-acknowledged). */
 function backlogs(): { now: number; peak: number } {
   let now = 0;

@@ -1,10 +1,10 @@
 import { lineEquals, lineStartsWith, type ProtocolAdapter } from './protocol-adapter.ts';
 
 /**
- * docs/protocol.md: first line is the nick; ready once the client has seen its own join notice for its
- * room (from that notice on it receives every later message of the room). A client of another room then
- * parts the lobby, where every client starts: otherwise each connect would send a join notice to every
- * earlier client, O(clients²) lines that swamp a connection-capacity run.
+ * docs/protocol.md: the first line is `NICK #ROOM`, which starts the client in its room without passing
+ * through the lobby (a run on a shared server never shows in the lobby, and connects do not send a join
+ * notice to every earlier client there). Ready once the client has seen its own join notice for its room:
+ * from that notice on it receives every later message of the room.
  */
 export const roomcastAdapter: ProtocolAdapter = {
   separatePublishConnection: false,
@@ -12,21 +12,13 @@ export const roomcastAdapter: ProtocolAdapter = {
   frameSuffix: Buffer.from('\n'),
   framePrefix: () => Buffer.alloc(0),
   handshake({ nick, room }, send) {
-    let awaited = `[lobby] -- ${nick} joined`;
+    const joined = `[${room}] -- ${nick} joined`;
     return {
-      start: () => send(Buffer.from(`${nick}\n`)),
+      start: () => send(Buffer.from(`${nick} #${room}\n`)),
       retry: () => {},
       line(buf, start, end) {
         if (lineStartsWith(buf, start, end, '!! ')) return 'failed';
-        if (!lineEquals(buf, start, end, awaited)) return 'pending';
-        const joined = `[${room}] -- ${nick} joined`;
-        if (awaited === joined) {
-          if (room !== 'lobby') send(Buffer.from('/part lobby\n'));
-          return 'ready';
-        }
-        awaited = joined;
-        send(Buffer.from(`/join ${room}\n`));
-        return 'pending';
+        return lineEquals(buf, start, end, joined) ? 'ready' : 'pending';
       },
     };
   },

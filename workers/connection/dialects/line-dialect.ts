@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { commandHelp, parseCommand } from '../../../src/protocol/command-parser.ts';
 import { errorNotice, errorNoticeLine } from '../../../src/protocol/errors.ts';
 import { LineFramer, type LineSink } from '../../../src/protocol/line-framer.ts';
-import { isValidNick, maxNickLength } from '../../../src/protocol/names.ts';
+import { isValidNick, maxNickLength, normalizeRoomName } from '../../../src/protocol/names.ts';
 import { renderHistory, renderLines } from '../../../src/protocol/room-event-lines.ts';
 import {
   currentRoomLine,
@@ -47,6 +47,8 @@ const seedHello = /^(\S{1,64}) connection\.\.\.$/;
 const seedHelloMaxBytes = 64 * 3 + ' connection...'.length;
 const fullStop = 0x2e;
 const maxLinesWhileClaiming = 256;
+// `NICK #ROOM`: the nick, and the room to start in instead of the lobby (docs/protocol.md, Session).
+const nickWithRoom = /^(\S+)\s+(#\S+)$/;
 
 export class LineDialect implements Dialect, LineSink {
   readonly roomEncoder = lineRoomEncoder;
@@ -109,7 +111,12 @@ export class LineDialect implements Dialect, LineSink {
         if (nick === '') return;
         const hello = seedHello.exec(nick);
         if (hello !== null) return this.#startSeedSession(hello[1]!);
-        return session.chooseNick(nick);
+        const withRoom = nickWithRoom.exec(nick);
+        if (withRoom === null) return session.chooseNick(nick);
+        const room = normalizeRoomName(withRoom[2]!);
+        if (room !== undefined) return session.chooseNick(withRoom[1]!, false, room);
+        this.#host.show(errorNotice('ROOM_INVALID', withRoom[2]!));
+        return this.#host.show({ kind: 'ask-nick' });
       }
       case 'claiming':
         if (this.#linesWhileClaiming.length < maxLinesWhileClaiming) this.#linesWhileClaiming.push(rawLine);

@@ -96,7 +96,7 @@ export class WebSocketDialect implements Dialect {
   #handle(message: ClientMessage): void {
     const session = this.#session;
     if (message.type === 'hello') {
-      if (session.phase === 'naming') return session.chooseNick(message.nick);
+      if (session.phase === 'naming') return session.chooseNick(message.nick, false, message.room);
       return this.#host.write(
         frameOf(session.phase === 'claiming' ? errorMessage('TOO_EARLY') : errorMessage('BAD_MESSAGE', 'hello comes once')),
       );
