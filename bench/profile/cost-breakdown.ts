@@ -16,8 +16,15 @@ export type ThreadRole = 'acceptor (main)' | 'connection worker' | 'coordinator'
 const activities: [name: string, pattern: RegExp][] = [
   ['socket writes', /write-batcher\.ts|flush file:.*coalescing-server\.ts|Writev|WriteBuffer|writeGeneric/],
   ['fan-out: encode a run, queue it per member', /room-line-run\.ts|room-event-lines|closeRoomLineRun/],
-  ['cross-thread send (serialize, wake)', /batched-port\.ts|ValueSerializer|postMessage/],
-  ['cross-thread receive (deserialize, dispatch)', /MessagePort::OnMessage|ValueDeserializer|MessagePort::ReceiveMessage/],
+  // The rings (ring-port.ts) carry the hot ops; the port the rest, and each op over it is a structured clone.
+  [
+    'cross-thread send (serialize, wake)',
+    /batched-port\.ts|(send|#write|#publish|flush) file:\S*ring-port\.ts|ValueSerializer|postMessage/,
+  ],
+  [
+    'cross-thread receive (deserialize, dispatch)',
+    /#read file:\S*ring-port\.ts|MessagePort::OnMessage|ValueDeserializer|MessagePort::ReceiveMessage/,
+  ],
   ['socket reads (frame, parse, session)', /onStreamRead|OnUvRead|uv__read/],
   ['garbage collection', /Heap::|Scavenger|MarkCompact|GCTracer|ConcurrentMarking|Sweeper/],
   ['JIT compiler', /compiler::|Compiler::|turboshaft|maglev/i],
