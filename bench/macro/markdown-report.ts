@@ -241,7 +241,7 @@ function saturationSection(res: BenchResults): string {
 function profileSection(res: BenchResults): string {
   const p = res.profile;
   if (p === null) return 'Not run.';
-  const head = `${p.server} under scenario 1's load (window 64) with \`--cpu-prof\` (one run; profiling slows it: ${si(p.run.deliveriesPerSecond.median)} deliveries/s, ${p.run.deliveriesPerCpuSecond.median > 0 ? si(p.run.deliveriesPerCpuSecond.median) : '–'} per CPU-s). Busy and idle time over the process's whole life (startup and module loading included).`;
+  const head = `${p.server} under scenario 1's load (window 64) with \`--cpu-prof\` (one run; profiling slows it: ${si(p.run.deliveriesPerSecond.median)} deliveries/s, ${p.run.deliveriesPerCpuSecond.median > 0 ? si(p.run.deliveriesPerCpuSecond.median) : '–'} per CPU-s). Busy and idle time over the process's whole life (startup and module loading included). V8's profiler samples wall-clock time on each thread: a thread that wakes another (a ring's \`publish\`, \`postMessage\`) often loses its core to the thread it woke on this 2-core box, and the wait is charged to that call. On-CPU cost per message and per delivery, kernel included, is \`npm run bench:profile\` (perf), in docs/scaling.md.`;
   const roles = table(
     ['thread role', 'threads', 'busy s', 'idle s', 'share of busy time'],
     p.roles.map((r) => [
