@@ -1,5 +1,5 @@
 /**
- * Where a server's CPU goes, from perf samples: each sample is charged to its thread's role (told by the
+ * Where a server's CPU goes, from perf samples (roomcast's, the coalescing baseline's, or Redis's): each sample is charged to its thread's role (told by the
  * roomcast files on that thread's stacks) and to one activity (the first rule below that matches any
  * frame of its stack, so a socket write made while fanning out is a socket write). Divided by the
  * deliveries and messages of the same window, that is the cost per delivery and per message of each
@@ -14,7 +14,10 @@ import type { PerfSample } from './perf-samples.ts';
 export type ThreadRole = 'acceptor (main)' | 'connection worker' | 'coordinator' | 'V8 helpers (GC, compiler)' | 'single thread' | 'other';
 
 const activities: [name: string, pattern: RegExp][] = [
-  ['socket writes', /write-batcher\.ts|flush file:.*coalescing-server\.ts|Writev|WriteBuffer|writeGeneric/],
+  [
+    'socket writes',
+    /write-batcher\.ts|flush file:.*coalescing-server\.ts|Writev|WriteBuffer|writeGeneric|writeToClient|tcp_sendmsg|sock_write_iter/,
+  ],
   ['fan-out: encode a run, queue it per member', /room-line-run\.ts|room-event-lines|closeRoomLineRun/],
   // The rings (ring-port.ts) carry the hot ops; the port the rest, and each op over it is a structured clone.
   [
@@ -25,7 +28,7 @@ const activities: [name: string, pattern: RegExp][] = [
     'cross-thread receive (deserialize, dispatch)',
     /#read file:\S*ring-port\.ts|MessagePort::OnMessage|ValueDeserializer|MessagePort::ReceiveMessage/,
   ],
-  ['socket reads (frame, parse, session)', /onStreamRead|OnUvRead|uv__read/],
+  ['socket reads (frame, parse, session)', /onStreamRead|OnUvRead|uv__read|readQueryFromClient|tcp_recvmsg|sock_read_iter/],
   ['garbage collection', /Heap::|Scavenger|MarkCompact|GCTracer|ConcurrentMarking|Sweeper/],
   ['JIT compiler', /compiler::|Compiler::|turboshaft|maglev/i],
   ['event loop, timers, sleep', /uv__io_poll|uv__run_timers|epoll_wait|processTimers|schedule_hrtimeout/],
@@ -47,6 +50,7 @@ function rolesByThread(samples: PerfSample[]): Map<number, ThreadRole> {
     const stack = sample.frames.join('\n');
     let role: ThreadRole = 'other';
     if (sample.comm === 'node-V8Worker') role = 'V8 helpers (GC, compiler)';
+    else if (sample.comm === 'redis-server') role = 'single thread';
     else if (/workers\/coordinator\//.test(stack)) role = 'coordinator';
     else if (/workers\/connection\//.test(stack)) role = 'connection worker';
     else if (/src\/(main|server)\.ts|src\/acceptor\//.test(stack)) role = 'acceptor (main)';

@@ -6,6 +6,7 @@
  * CPU by the deliveries and messages of those seconds (the load tool's window rates × the seconds).
  *
  *   npm run bench:profile -- --servers roomcast-w1,roomcast-w2,coalescing --window 64
+ *   npm run bench:profile -- --servers roomcast-w1,redis --rate 1000      # open loop, Poisson arrivals
  *
  * Needs `perf` (Debian: linux-perf) and permission to record another process (root, or
  * kernel.perf_event_paranoid ≤ 1).
@@ -18,8 +19,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Command, InvalidArgumentError } from 'commander';
-import { startChildServer, type ChildServer } from '../../harness/child-server.ts';
+import { startChildServer } from '../../harness/child-server.ts';
 import type { LoadReport } from '../loadtest/report.ts';
+import { privateBroker, stopPrivateBrokers } from '../macro/private-brokers.ts';
 import { roomcastBenchFlags } from '../macro/servers.ts';
 import { activityNames, type CostBreakdown, costBreakdown } from './cost-breakdown.ts';
 import { parsePerfScript } from './perf-samples.ts';
@@ -34,15 +36,29 @@ const count = (value: string): number => {
 
 const options = new Command('bench:profile')
   .description('CPU per delivery and per message of each thread role and activity, from perf samples under load')
-  .option('--servers <ids>', 'comma-separated: roomcast-wN (N workers) or coalescing', 'roomcast-w1,roomcast-w2,coalescing')
+  .option(
+    '--servers <ids>',
+    'comma-separated: roomcast-wN (N workers), coalescing, or redis (a private redis-server: its CPU by kernel and user, no JS roles)',
+    'roomcast-w1,roomcast-w2,coalescing',
+  )
   .option('--clients <n>', 'load-tool clients in one room', count, 200)
   .option('--publishers <n>', 'publishing clients', count, 4)
-  .option('--window <n>', 'in-flight messages per publisher', count, 64)
+  .option('--window <n>', 'in-flight messages per publisher (closed loop)', count, 64)
+  .option('--rate <msgs/s>', 'open loop instead: this total rate, Poisson arrivals', count)
   .option('--seconds <s>', 'seconds of samples, from the middle of the measured window', count, 5)
   .option('--hz <n>', 'perf sampling frequency', count, 1999)
   .option('--json <file>', 'also write the breakdowns as JSON here')
   .parse()
-  .opts<{ servers: string; clients: number; publishers: number; window: number; seconds: number; hz: number; json?: string }>();
+  .opts<{
+    servers: string;
+    clients: number;
+    publishers: number;
+    window: number;
+    rate?: number;
+    seconds: number;
+    hz: number;
+    json?: string;
+  }>();
 
 try {
   execFileSync('perf', ['--version'], { stdio: 'ignore' });
@@ -73,21 +89,32 @@ function writeCalls(pid: number): number {
  */
 const perfFlags = (dir: string): string[] => ['--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${path.join(dir, 'v8.log')}`];
 
-async function launch(id: string, dir: string): Promise<{ server: ChildServer; protocol: string }> {
+/** A server being profiled: its address, its pid for perf, and how to end it. */
+interface Profilee {
+  host: string;
+  port: number;
+  pid: number;
+  protocol: string;
+  stop(): Promise<unknown>;
+}
+
+async function launch(id: string, dir: string): Promise<Profilee> {
   const workers = /^roomcast-w(\d+)$/.exec(id);
   if (workers !== null) {
     const args = [...perfFlags(dir), script('../../src/main.ts'), '--port', '0', '--workers', workers[1]!, ...roomcastBenchFlags];
-    return { server: await startChildServer(process.execPath, args), protocol: 'roomcast' };
+    return { ...(await startChildServer(process.execPath, args)), protocol: 'roomcast' };
   }
   if (id === 'coalescing') {
     const args = [...perfFlags(dir), script('../baselines/coalescing-server.ts'), '--port', '0'];
-    return { server: await startChildServer(process.execPath, args), protocol: 'seed' };
+    return { ...(await startChildServer(process.execPath, args)), protocol: 'seed' };
   }
-  throw new Error(`unknown server ${id}: roomcast-wN or coalescing`);
+  if (id === 'redis') return { ...(await privateBroker('redis')), protocol: 'redis', stop: stopPrivateBrokers };
+  throw new Error(`unknown server ${id}: roomcast-wN, coalescing or redis`);
 }
 
 async function profile(id: string, dir: string): Promise<Profiled> {
-  const { server, protocol } = await launch(id, dir);
+  const server = await launch(id, dir);
+  const { protocol } = server;
   try {
     const reportFile = path.join(dir, `${id}.json`);
     // The measured window outlasts the recording on both sides: connects, warmup and the JIT's tier-up
@@ -98,7 +125,8 @@ async function profile(id: string, dir: string): Promise<Profiled> {
       [
         script('../loadtest/main.ts'),
         ...['--target', `${server.host}:${server.port}`, '--protocol', protocol, '--server-pid', String(server.pid)],
-        ...['--clients', String(options.clients), '--publishers', String(options.publishers), '--window', String(options.window)],
+        ...['--clients', String(options.clients), '--publishers', String(options.publishers)],
+        ...(options.rate === undefined ? ['--window', String(options.window)] : ['--rate', String(options.rate), '--arrivals', 'poisson']),
         ...['--warmup', '1', '--duration', String(options.seconds + leadS + 1), '--quiet', '--json', reportFile],
       ],
       { timeout: (options.seconds + 60) * 1000, killSignal: 'SIGKILL' },
@@ -168,7 +196,7 @@ function print(p: Profiled): void {
 const dir = mkdtempSync(path.join(tmpdir(), 'roomcast-profile-'));
 const results: Profiled[] = [];
 console.log(
-  `bench:profile: ${options.clients} clients in one room, ${options.publishers} publishers, window ${options.window}, ${options.seconds} s of perf samples at ${options.hz} Hz per server; scratch files in ${dir}`,
+  `bench:profile: ${options.clients} clients in one room, ${options.publishers} publishers, ${options.rate === undefined ? `window ${options.window}` : `${options.rate} msg/s (Poisson)`}, ${options.seconds} s of perf samples at ${options.hz} Hz per server; scratch files in ${dir}`,
 );
 for (const id of options.servers.split(',')) {
   const profiled = await profile(id.trim(), dir);
