@@ -1,10 +1,11 @@
 // Coordinator thread: owns the Coordinator and, per connection worker, a ring each way and a port
 // (worker-rings.ts). The supervisor attaches a worker's rings and port when it starts and detaches them
-// when it dies: what the coordinator still holds for a dead worker is dropped, never waited for. It also runs the shutdown
-// barrier: once every attached worker has said `drain`, all their accepted lines have been routed, so
-// `drained` goes out to each worker behind those lines. Each port is credit flow controlled both ways
-// (flow-window.ts): the coordinator acknowledges what it handled of a worker's ops, and watches what
-// each worker has not yet acknowledged of its own; a worker too far behind puts the server in overload.
+// when it dies: what the coordinator still holds for a dead worker is dropped, never waited for. It
+// also runs the shutdown barrier: once every attached worker has said `drain`, all their accepted lines
+// have been routed, so `drained` goes out to each worker behind those lines. Each channel is credit
+// flow controlled both ways (flow-window.ts): the coordinator acknowledges what it handled of a worker's
+// ops, and watches what each worker has not yet acknowledged of its own; a worker too far behind puts
+// the server in overload.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { exposeControl, type CoordinatorControl } from '../../src/control-api.ts';
 import { CreditedPort } from '../../src/credited-port.ts';
