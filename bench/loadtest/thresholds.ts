@@ -29,6 +29,19 @@ function describeMaxLoss(m: MaxLoss): string {
 
 export const throttlingAdvice = 'start it with --flood-messages-per-second 0 --flood-bytes-per-second 0';
 
+/** roomcast's refusals of a connection (src/protocol/errors.ts) and the flag that lifts each for a benchmark. */
+const refusalAdvice: [code: string, advice: string][] = [
+  ['CONNECTING_TOO_FAST', 'the server limits connects per address: start it with --max-connects-per-ip-per-second 0'],
+  ['TOO_MANY_CONNECTIONS', 'the server limits connections per address: start it with --max-connections-per-ip 0'],
+  ['SERVER_FULL', 'the server is at --max-connections'],
+];
+
+/** What the error lines a run collected say about clients refused at the door; empty when nothing does. */
+function refusals(samples: readonly string[]): string {
+  const found = refusalAdvice.filter(([code]) => samples.some((line) => line.startsWith(`!! ${code} `)));
+  return found.map(([code, advice]) => `; refused with ${code}: ${advice}`).join('');
+}
+
 export function evaluateChecks(r: LoadReport): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const fail = (check: string, message: string): number => failures.push({ check, message });
@@ -40,7 +53,7 @@ export function evaluateChecks(r: LoadReport): CheckFailure[] {
     const codes = e.connectErrorSamples.length > 0 ? ` (${[...new Set(e.connectErrorSamples)].join(', ')})` : '';
     fail(
       'connect',
-      `${n(notReady)} of ${n(r.connect.attempted)} clients never became ready: ${n(e.connectErrors)} connect errors${codes}, ${n(e.handshakeFailures)} handshake failures`,
+      `${n(notReady)} of ${n(r.connect.attempted)} clients never became ready: ${n(e.connectErrors)} connect errors${codes}, ${n(e.handshakeFailures)} handshake failures${refusals(e.samples)}`,
     );
   }
   if (e.floodErrors > 0) {

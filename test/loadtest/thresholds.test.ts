@@ -14,6 +14,8 @@ interface Shape {
   maxLoss?: MaxLoss;
   maxP99Ms?: number;
   minDeliveriesPerSecond?: number;
+  /** Error lines the run collected (errors.samples). */
+  samples?: string[];
 }
 
 /** The fields the checks read, of a run of 10 clients in 2 rooms that published 1,000 messages. */
@@ -44,6 +46,7 @@ function report(s: Shape): LoadReport {
       connectErrors: 0,
       handshakeFailures: 10 - (s.ready ?? 10),
       connectErrorSamples: [],
+      samples: s.samples ?? [],
       disconnects: 0,
       floodErrors: s.floodErrors ?? 0,
     },
@@ -73,6 +76,15 @@ test('throttling is named with the server flags that lift it, and loss that neve
     failures[1],
     /^loss: 3,600 of 5,000 deliveries lost \(72\.000%\).*720 of 1,000 published messages reached no member at all \(dropped on the way in: throttled\)$/,
   );
+});
+
+test('clients refused at the door are told which server limit refused them and the flag that lifts it', () => {
+  const [connect] = messages({
+    ready: 7,
+    samples: ['!! CONNECTING_TOO_FAST Your address is connecting more than 10 times a second; wait a moment. Closing.'],
+  });
+  assert.match(connect!, /3 handshake failures; refused with CONNECTING_TOO_FAST: .* --max-connects-per-ip-per-second 0$/);
+  assert.doesNotMatch(messages({ ready: 7, samples: ['!! NICK_TAKEN someone has it'] })[0]!, /refused with/);
 });
 
 test('clients that never got ready, divergent order, p99 and deliveries/s thresholds each fail with their margin', () => {
