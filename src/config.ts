@@ -32,6 +32,12 @@ export interface ServerConfig {
   maxOutputBytes: number;
   /** A client with unsent output that takes none of it for this long is dropped (a stalled reader). */
   writeStallMs: number;
+  /**
+   * How long a worker holds clients' output before writing it (0: at the end of every event-loop turn).
+   * In a busy room every line is otherwise its own write at moderate rates; holding trades this much
+   * latency for fewer, fuller writes (docs/scaling.md).
+   */
+  writeDelayMs: number;
   /** Per-connection flood limits; 0 turns a limit off. */
   floodMessagesPerSecond: number;
   floodBytesPerSecond: number;
@@ -110,6 +116,7 @@ export const defaultConfig: ServerConfig = {
   roomCreationsPerMinute: 10,
   maxOutputBytes: 1024 * 1024,
   writeStallMs: 20_000,
+  writeDelayMs: 0,
   floodMessagesPerSecond: 50,
   floodBytesPerSecond: 64 * 1024,
   maxConnections: Math.max(100, (openFileLimit() ?? 10_000) - reservedDescriptors),
@@ -198,6 +205,12 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
       d.maxOutputBytes,
     )
     .option('--write-stall-ms <ms>', 'drop a client whose unsent output has not moved for this long', integer(100, day), d.writeStallMs)
+    .option(
+      '--write-delay-ms <ms>',
+      "hold clients' output this long to write more lines at once: fewer writes, that much more latency (0: write every turn)",
+      integer(0, 1000),
+      d.writeDelayMs,
+    )
     .option(
       '--flood-messages-per-second <n>',
       'lines per second one client may send (0: no limit)',

@@ -72,7 +72,7 @@ const coordinatorOpsHandled = new Acknowledger();
 const roomLineRun = new RoomLineRun(localRooms);
 // A run still open when the turn ends is handed out first, so its writes join the turn's (end-of-turn.ts).
 const closeRoomLineRun = (): void => roomLineRun.close();
-const batcher = new WriteBatcher();
+const batcher = new WriteBatcher(endOfTurn, config.writeDelayMs);
 const context: ConnectionContext = {
   config,
   log,
