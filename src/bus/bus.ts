@@ -66,10 +66,8 @@ export type NodeMessage =
   | { type: 'private'; to: number; from: string; toNick: string; text: string }
   | { type: 'kick'; to: number; by: string; reason: string };
 
-export type BusHealth =
-  /** Connected and subscribed; after a `down`, the coordinator catches every room up. */
-  | { state: 'up' }
-  | { state: 'down'; error: string };
+/** `up`: connected and subscribed; after a `down`, the coordinator catches every room up. */
+export type BusHealth = { state: 'up' } | { state: 'down'; error: string };
 
 /** How a bus reports to its coordinator; set once, by `start`. */
 export interface BusHandlers {
