@@ -64,6 +64,15 @@ export interface ServerConfig {
    */
   operatorPassword: string | undefined;
   statsIntervalMs: number;
+  /** redis://… or nats://…: share rooms, nicks and history with the other nodes on that engine (src/bus/). */
+  busUrl: string | undefined;
+  /** Namespaces this service's keys, channels and streams on the bus. */
+  busPrefix: string;
+  /** How often a node renews its liveness and nicks on the bus, and how long they last without renewal. */
+  busHeartbeatMs: number;
+  busNickTtlMs: number;
+  /** Tests only (a hidden flag): drop every Nth live bus event, so gap fills are exercised with real brokers. */
+  busTestDropLive: number;
   /** Prometheus metrics over HTTP on this port; undefined (the default) serves none. */
   metricsPort: number | undefined;
   /** Loopback by default: the metrics describe the server's load and are for its operator. */
@@ -132,6 +141,11 @@ export const defaultConfig: ServerConfig = {
   tlsKeyFile: undefined,
   operatorPassword: undefined,
   statsIntervalMs: 0,
+  busUrl: undefined,
+  busPrefix: 'roomcast',
+  busHeartbeatMs: 5_000,
+  busNickTtlMs: 15_000,
+  busTestDropLive: 0,
   metricsPort: undefined,
   metricsHost: '127.0.0.1',
   logLevel: 'info',
@@ -161,6 +175,25 @@ function origins(value: string): string[] {
   const bad = listed.find((origin) => !/^https?:\/\/[^/\s]+$/i.test(origin));
   if (bad !== undefined) throw new InvalidArgumentError(`"${bad}" is not an origin like https://chat.example.org`);
   return listed;
+}
+
+/** A bus URL: redis://, rediss:// or nats://, with a host. */
+function busUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`"${value}" is not a URL like redis://127.0.0.1:6379 or nats://127.0.0.1:4222`);
+  }
+  if (!['redis:', 'rediss:', 'nats:'].includes(url.protocol) || url.hostname === '') {
+    throw new InvalidArgumentError(`"${value}" is not a redis://, rediss:// or nats:// URL with a host`);
+  }
+  return value;
+}
+
+function busPrefix(value: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(value)) throw new InvalidArgumentError('use 1-64 letters, digits, _ or -');
+  return value;
 }
 
 /** Parses `npm start -- ...` arguments; on a bad flag prints one error line and a pointer to --help, and exits non-zero. */
@@ -256,6 +289,21 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .option('--tls-port <number>', 'TLS port, used with --tls-cert and --tls-key', integer(0, 65535), d.tlsPort)
     .option('--operator-password-file <file>', 'enables /oper with the password in this file (or set ROOMCAST_OPERATOR_PASSWORD)')
     .option('--stats-interval-ms <ms>', 'log a stats record this often (0: never)', integer(0, day), d.statsIntervalMs)
+    .option('--bus <url>', 'share rooms with other nodes over redis://host:port or nats://host:port (default: one node, no bus)', busUrl)
+    .option('--bus-prefix <name>', 'names this service on the bus (letters, digits, _ and -)', busPrefix, d.busPrefix)
+    .option(
+      '--bus-heartbeat-ms <ms>',
+      'how often this node renews its liveness and nicks on the bus',
+      integer(100, 60_000),
+      d.busHeartbeatMs,
+    )
+    .option(
+      '--bus-nick-ttl-ms <ms>',
+      "how long a node's nicks and presence outlive its last heartbeat (a dead node's users quit after it)",
+      integer(300, 600_000),
+      d.busNickTtlMs,
+    )
+    .addOption(new Option('--bus-test-drop-live <n>').argParser(integer(0, 1_000_000)).default(d.busTestDropLive).hideHelp())
     .option('--metrics-port <number>', 'serve Prometheus metrics at http://<metrics-host>:<port>/metrics (default: off)', integer(0, 65535))
     .option('--metrics-host <address>', 'address the metrics endpoint listens on', d.metricsHost)
     .addOption(new Option('--log-level <level>', 'least severe log records written').choices(logLevels).default(d.logLevel))
@@ -268,8 +316,9 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     .showHelpAfterError('Run with --help for the list of flags (npm start -- --help).')
     .allowExcessArguments(false)
     .parse(argv, { from: 'user' });
-  const { tlsCert, tlsKey, operatorPasswordFile, irc, http, httpOrigin, ...options } = program.opts<
-    Omit<ServerConfig, 'tlsCertFile' | 'tlsKeyFile' | 'operatorPassword' | 'httpOrigins'> & {
+  const { tlsCert, tlsKey, operatorPasswordFile, irc, http, httpOrigin, bus, ...options } = program.opts<
+    Omit<ServerConfig, 'tlsCertFile' | 'tlsKeyFile' | 'operatorPassword' | 'httpOrigins' | 'busUrl'> & {
+      bus?: string;
       tlsCert?: string;
       tlsKey?: string;
       operatorPasswordFile?: string;
@@ -279,6 +328,9 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     }
   >();
   if ((tlsCert === undefined) !== (tlsKey === undefined)) program.error('error: --tls-cert and --tls-key go together');
+  if (options.busNickTtlMs < 2 * options.busHeartbeatMs) {
+    program.error('error: --bus-nick-ttl-ms must be at least twice --bus-heartbeat-ms, or one late heartbeat would free every nick');
+  }
   let operatorPassword = env.ROOMCAST_OPERATOR_PASSWORD;
   if (operatorPasswordFile !== undefined) {
     try {
@@ -295,6 +347,7 @@ export function parseServerArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     ircPort: irc ? options.ircPort : undefined,
     httpPort: http ? options.httpPort : undefined,
     httpOrigins: httpOrigin,
+    busUrl: bus,
     tlsCertFile: tlsCert,
     tlsKeyFile: tlsKey,
     // An empty password would let anyone in: treat it as none.

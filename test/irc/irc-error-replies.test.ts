@@ -40,6 +40,8 @@ const examples: { [C in ErrorCode]: ErrorArgs<C> } = {
   INTERNAL_ERROR: [],
   SLOW_CONSUMER: [],
   SHUTTING_DOWN: [],
+  BUS_UNAVAILABLE: [],
+  NICK_LOST: ['alice', 'alice-2'],
 };
 
 const context = { target: 'alice', command: 'JOIN', channel: '#dev' };

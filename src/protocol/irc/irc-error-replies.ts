@@ -66,6 +66,8 @@ const replies: { readonly [C in ErrorCode]: Reply<C> } = {
   INTERNAL_ERROR: closing('INTERNAL_ERROR'),
   SLOW_CONSUMER: closing('SLOW_CONSUMER'),
   SHUTTING_DOWN: closing('SHUTTING_DOWN'),
+  BUS_UNAVAILABLE: standard('BUS_UNAVAILABLE'),
+  NICK_LOST: standard('NICK_LOST'),
 };
 
 /** The IRC line for a roomcast error, CR LF included. */
