@@ -25,7 +25,11 @@ export async function startChildServer(command: string, args: string[], env: Nod
   child.stdout!.setEncoding('utf8').on('data', (text: string) => (output += text));
   child.stderr!.setEncoding('utf8').on('data', (text: string) => (output += text));
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command} did not start:\n${output}`)), startTimeoutMs);
+    // A child that never says it listens is killed: nobody else holds its pid to stop it.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${command} did not start within ${startTimeoutMs} ms:\n${output}`));
+    }, startTimeoutMs);
     child.stdout!.on('data', () => {
       // The host may be IPv6 ("::1:9999"): the port follows the last colon.
       const match = /listening on [^\s]+:(\d+)/.exec(output);
