@@ -1,0 +1,348 @@
+// Three roomcast nodes, each its own process, sharing rooms over a real bus — Redis, then NATS, each a
+// private broker of this file's — with clients spread over the nodes and over the line protocol, IRC and
+// WebSocket doors (docs/design/multi-node-bus.md §5–6): one order per room, nicks unique across nodes,
+// private messages and listings across nodes, history on join, a node killed with SIGKILL, the broker
+// restarted mid-chat, and a node that loses live events. The coordinator's logic alone, on MemoryBus, is
+// test/bus-coordinator.test.ts.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { freePort } from '../../bench/macro/private-brokers.ts';
+import { followStats } from '../../harness/stats-records.ts';
+import { assertSameSequence } from '../helpers/chat-peer.ts';
+import { type BusSettings, Cluster, type ClusterNode } from '../helpers/cluster.ts';
+import { type ChatClient, connectClient, type Door, joinedClient } from '../helpers/door-clients.ts';
+import { startTestBroker, type TestBroker } from '../helpers/private-broker.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
+
+/** Short bus timings, so a dead node is noticed within seconds (the defaults are 5 s and 15 s). */
+const heartbeatMs = 300;
+const nickTtlMs = 1_500;
+/** The design's bound on announcing a dead node's quits is the nick TTL plus a reap tick (a heartbeat), plus this. */
+const slackMs = 5_000;
+const historyOnJoin = 5;
+const nodeArgs = [
+  '--workers',
+  '1',
+  // Clients here send bursts; flood limits are another test's subject.
+  '--flood-messages-per-second',
+  '0',
+  '--flood-bytes-per-second',
+  '0',
+  '--history-size',
+  '20',
+  '--history-on-join',
+  String(historyOnJoin),
+];
+// The coordinator's notices (workers/coordinator/bus-coordinator.ts).
+const busDownText = 'The chat bus that joins the servers is unreachable: lines you send are refused until it is back.';
+const busBackText = 'The chat bus is back.';
+const deadNodeReason = 'connection lost: server stopped';
+const waitMs = 20_000;
+
+for (const kind of ['redis', 'nats'] as const) describeCluster(kind);
+
+function describeCluster(kind: 'redis' | 'nats'): void {
+  describe(`three nodes over ${kind}`, () => {
+    let broker: TestBroker | undefined;
+    let cluster: Cluster | undefined;
+    let nodes: ClusterNode[] = [];
+    const clients: ChatClient[] = [];
+
+    before(async () => {
+      broker = await startTestBroker(kind);
+      const bus: BusSettings = { url: broker.url, prefix: `cluster-${randomBytes(4).toString('hex')}`, heartbeatMs, nickTtlMs };
+      cluster = new Cluster(bus, nodeArgs);
+      nodes = await cluster.startMany(3);
+    });
+
+    after(async () => {
+      for (const client of clients) client.close();
+      await cluster?.killAll();
+      await broker?.dispose();
+    });
+
+    /** A client of this suite (closed at the end), in `room` under `nick`. */
+    async function user(door: Door, node: ClusterNode, nick: string, room: string): Promise<ChatClient> {
+      const client = await joinedClient(door, node, nick, room);
+      clients.push(client);
+      return client;
+    }
+
+    /** Waits until every client saw every other's join of `room`: all are in, whatever node they are on. */
+    async function allIn(room: string, members: ChatClient[]): Promise<void> {
+      for (const client of members) {
+        await client.until(
+          () => members.every((other) => client.seen(room, 'join').some((event) => event.nick === other.nick)),
+          waitMs,
+          `everyone's join of ${room}`,
+        );
+      }
+    }
+
+    /**
+     * `room`'s members as `client` lists them, asked again until they are `expected` or waitMs passed (then
+     * the last answer): listings come from presence other nodes publish, which may trail the room's events.
+     */
+    async function membersOnceSettled(client: ChatClient, room: string, expected: string[]): Promise<string[]> {
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const members = await client.members(room);
+        if (members.join() === expected.join() || Date.now() > deadline) return members;
+      }
+    }
+
+    test('one order per room: every client on every node and door sees the same sequence, its own lines in it', async () => {
+      const room = 'order';
+      const [a, b, c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
+      const placed: [Door, ClusterNode][] = [
+        ['line', a],
+        ['ws', a],
+        ['line', b],
+        ['irc', b],
+        ['irc', c],
+        ['ws', c],
+      ];
+      const members = await Promise.all(placed.map(([door, node], i) => user(door, node, `order${i}`, room)));
+      await allIn(room, members);
+      const perSender = 100;
+      for (let n = 0; n < perSender; n++) for (const member of members) member.say(room, `#${n}`);
+      const numbered = (client: ChatClient) => client.said(room).filter((line) => / #\d+$/.test(line));
+      for (const member of members) {
+        await member.until(
+          () => numbered(member).length >= perSender * members.length,
+          waitMs,
+          `${perSender * members.length} lines (has ${numbered(member).length})`,
+        );
+      }
+      const reference = numbered(members[0]!);
+      for (const member of members) {
+        assertSameSequence(numbered(member), reference, `${member.nick} (${member.door}) saw the order ${members[0]!.nick} saw`);
+        for (const sender of members) {
+          const own = reference.filter((line) => line.startsWith(`${sender.nick} `));
+          const expected = Array.from({ length: perSender }, (_, n) => `${sender.nick} #${n}`);
+          assertSameSequence(own, expected, `${sender.nick}'s lines in the order sent`);
+        }
+      }
+    });
+
+    test('a nick asked for on all three nodes at once goes to exactly one connection; look-alikes are refused elsewhere', async () => {
+      const doors: Door[] = ['line', 'line', 'line', 'line', 'line', 'line', 'irc', 'irc', 'ws', 'ws'];
+      const racers = await Promise.all(
+        nodes.flatMap((node) => doors.map(async (door) => ({ node, client: await connectClient(door, node) }))),
+      );
+      clients.push(...racers.map(({ client }) => client));
+      const outcomes = await Promise.all(racers.map(({ client }) => client.register('olive')));
+      assert.equal(outcomes.filter((outcome) => outcome === 'accepted').length, 1, `outcomes: ${outcomes.join(' ')}`);
+      assert.deepEqual(
+        outcomes.filter((outcome) => outcome !== 'accepted'),
+        Array.from({ length: racers.length - 1 }, () => 'NICK_TAKEN'),
+      );
+      const winner = racers[outcomes.indexOf('accepted')]!;
+      // Losers on the other nodes keep asking on the same connection.
+      const elsewhere = racers.filter(({ node, client }) => node !== winner.node && client.door !== 'ws' && !client.registered);
+      const lineLoser = elsewhere.find(({ client }) => client.door === 'line')!.client;
+      const ircLoser = elsewhere.find(({ client }) => client.door === 'irc')!.client;
+      assert.equal(await lineLoser.register('OLIVE'), 'NICK_TAKEN');
+      assert.equal(await lineLoser.register('oIive'), 'NICK_LOOKALIKE');
+      assert.equal(await ircLoser.register('o1ive'), 'NICK_LOOKALIKE');
+      for (const { client } of racers) client.close();
+    });
+
+    test('/msg reaches a user on another node (and NO_SUCH_NICK names nobody); /who, /rooms, NAMES, LIST and WHOIS list every node', async () => {
+      const room = 'meet';
+      const [a, b, c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
+      const ann = await user('line', a, 'ann', room);
+      const ben = (await user('irc', b, 'ben', room)) as ChatClient & { send(line: string): void; lines: string[] };
+      const cat = await user('ws', c, 'cat', room);
+      await allIn(room, [ann, ben, cat]);
+
+      ann.msg('ben', 'psst-1');
+      ben.msg('cat', 'psst-2');
+      cat.msg('ann', 'psst-3');
+      await ben.until(() => ben.privates.some((pm) => pm.from === 'ann' && pm.text === 'psst-1'), waitMs, 'ann’s message');
+      await cat.until(() => cat.privates.some((pm) => pm.from === 'ben' && pm.text === 'psst-2'), waitMs, 'ben’s message');
+      await ann.until(() => ann.privates.some((pm) => pm.from === 'cat' && pm.text === 'psst-3'), waitMs, 'cat’s message');
+      assert.deepEqual(
+        ann.privates.find((pm) => pm.from === 'ann'),
+        { from: 'ann', to: 'ben', text: 'psst-1' },
+        'the sender sees its message as delivered',
+      );
+      ann.msg('nobody-here', 'hello?');
+      ben.msg('nobody-here', 'hello?');
+      await ann.until(() => ann.errors.includes('NO_SUCH_NICK'), waitMs, 'NO_SUCH_NICK');
+      await ben.until(() => ben.errors.includes('NO_SUCH_NICK'), waitMs, '401');
+
+      for (const client of [ann, ben, cat]) {
+        assert.deepEqual(
+          await membersOnceSettled(client, room, ['ann', 'ben', 'cat']),
+          ['ann', 'ben', 'cat'],
+          `${client.door} listing of ${room}`,
+        );
+        assert.equal((await client.rooms()).get(room), 3, `${client.door} room listing`);
+      }
+      ben.send('WHOIS cat');
+      await ben.until(() => ben.lines.some((line) => / 319 ben cat :#meet$/.test(line)), waitMs, 'WHOIS of a user on another node');
+    });
+
+    test('history on join is the room’s, whichever node its lines came from', async () => {
+      const room = 'hist';
+      const [a, b, c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
+      const startedAt = Date.now() - 1_000;
+      const hana = await user('line', a, 'hana', room);
+      for (let n = 0; n < 15; n++) hana.say(room, `h${n}`);
+      await hana.until(() => hana.said(room).length === 15, waitMs, 'hana’s 15 lines back');
+      // One joiner at a time, on other nodes and doors: each gets the room's last events before its join,
+      // as hana (on the node that sent them) saw them live; IRC replays only what was said.
+      for (const [door, node, nick] of [
+        ['line', c, 'hugo'],
+        ['ws', b, 'hedy'],
+        ['irc', c, 'hiro'],
+      ] as const) {
+        const expected = hana.events
+          .filter((event) => event.room === room)
+          .slice(-historyOnJoin)
+          .filter((event) => door !== 'irc' || event.kind === 'say')
+          .map((event) => `${event.kind} ${event.nick} ${event.text}`);
+        const joiner = await user(door, node, nick, room);
+        const replayed = joiner.history.get(room) ?? [];
+        assert.deepEqual(
+          replayed.map((event) => `${event.kind} ${event.nick} ${event.text}`),
+          expected,
+          `${nick} (${door}) got the last ${historyOnJoin} events`,
+        );
+        for (const event of replayed) {
+          assert.ok(event.timeMs! >= startedAt && event.timeMs! <= Date.now(), `${nick}'s history keeps the time each was sent`);
+        }
+        await hana.until(() => hana.seen(room, 'join').some((event) => event.nick === nick), waitMs, `${nick}'s join`);
+      }
+    });
+
+    test('a node killed with SIGKILL: its users quit once everywhere within the nick TTL, their nicks free again, /who drops them', async () => {
+      const room = 'doom';
+      const [a, , c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
+      const doomed = await cluster!.start('doomed', []);
+      const dead = [await user('line', doomed, 'dora', room), await user('irc', doomed, 'dirk', room)];
+      const watchers = [await user('line', a, 'wanda', room), await user('irc', c, 'walt', room)];
+      await allIn(room, [...dead, ...watchers]);
+
+      await doomed.kill();
+      const killedAt = Date.now();
+      const bound = nickTtlMs + heartbeatMs + slackMs;
+      for (const watcher of watchers) {
+        for (const gone of dead) {
+          await watcher.until(
+            () => watcher.seen(room, 'quit').some((event) => event.nick === gone.nick),
+            bound,
+            `${gone.nick}'s quit on ${watcher.nick}`,
+          );
+        }
+      }
+      const quitWithin = Date.now() - killedAt;
+      // The nick is free once the reaper released it, or it expired: ask until then, within the same bound.
+      const heir = await connectClient('line', a);
+      clients.push(heir);
+      while ((await heir.register('dora')) !== 'accepted') {
+        assert.ok(Date.now() - killedAt < bound, 'dora’s nick is free again within the bound');
+      }
+      for (const watcher of watchers) assert.deepEqual(await membersOnceSettled(watcher, room, ['walt', 'wanda']), ['walt', 'wanda']);
+      for (const watcher of watchers) {
+        for (const gone of dead) {
+          const quits = watcher.seen(room, 'quit').filter((event) => event.nick === gone.nick);
+          assert.equal(quits.length, 1, `${watcher.nick} saw ${gone.nick} quit once`);
+          assert.equal(quits[0]!.text, deadNodeReason);
+        }
+      }
+      assert.ok(quitWithin < bound, `quits announced ${quitWithin} ms after the kill`);
+    });
+
+    test('a node that drops every 3rd live event still delivers every line, in the room’s one order', async () => {
+      const room = 'gaps';
+      const [a, b] = nodes as [ClusterNode, ClusterNode, ClusterNode];
+      const lossy = await cluster!.start('lossy', ['--bus-test-drop-live', '3', '--stats-interval-ms', '500']);
+      const stats = followStats(lossy.process);
+      const members = [
+        await user('line', lossy, 'gil', room),
+        await user('ws', lossy, 'gia', room),
+        await user('line', a, 'gus', room),
+        await user('irc', b, 'gwen', room),
+      ];
+      await allIn(room, members);
+      const perSender = 30;
+      for (let n = 0; n < perSender; n++) for (const member of members) member.say(room, `#${n}`);
+      const numbered = (client: ChatClient) => client.said(room).filter((line) => / #\d+$/.test(line));
+      for (const member of members) {
+        await member.until(() => numbered(member).length >= perSender * members.length, waitMs, `${perSender * members.length} lines`);
+      }
+      for (const member of members) assertSameSequence(numbered(member), numbered(members[2]!), `${member.nick} saw the order gus saw`);
+      let gapFills = 0;
+      await waitUntil(
+        () => {
+          for (const record of stats()) gapFills = Math.max(gapFills, record.coordinator.bus?.gapFills ?? 0);
+          return gapFills > 0;
+        },
+        waitMs,
+        'a stats record of the lossy node counting gap fills',
+      );
+    });
+
+    // Last: it takes the bus away from every node.
+    test('the broker restarted mid-chat: clients told it is gone and back, lines refused meanwhile, none delivered twice', async () => {
+      const room = 'storm';
+      const [a, b, c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
+      const members = [await user('line', a, 'rita', room), await user('irc', b, 'rolf', room), await user('ws', c, 'rosa', room)];
+      await allIn(room, members);
+      const numbered = (client: ChatClient) => client.said(room).filter((line) => / #\d+$/.test(line));
+      const sendRound = async (from: number) => {
+        for (let n = from; n < from + 5; n++) for (const member of members) member.say(room, `#${n}`);
+        const total = (from + 5) * members.length;
+        for (const member of members) await member.until(() => numbered(member).length >= total, waitMs, `${total} lines`);
+      };
+      await sendRound(0);
+
+      await broker!.stop();
+      for (const member of members) await member.until(() => member.infos.includes(busDownText), waitMs, 'the bus-down notice');
+      for (const member of members) member.say(room, `refused-${member.nick}`);
+      for (const member of members) await member.until(() => member.errors.includes('BUS_UNAVAILABLE'), waitMs, 'BUS_UNAVAILABLE');
+
+      await broker!.start({ keepData: true });
+      for (const member of members) await member.until(() => member.infos.includes(busBackText), waitMs, 'the bus-back notice');
+      await sendRound(5);
+
+      const reference = numbered(members[0]!);
+      for (const member of members) {
+        assert.equal(member.infos.filter((text) => text === busDownText).length, 1, `${member.nick} told once it is gone`);
+        assert.equal(member.infos.filter((text) => text === busBackText).length, 1, `${member.nick} told once it is back`);
+        assert.equal(new Set(member.said(room)).size, member.said(room).length, `${member.nick} got no line twice`);
+        assert.ok(!member.said(room).some((line) => line.includes('refused-')), 'a refused line is never delivered');
+        assertSameSequence(numbered(member), reference, `${member.nick} saw the order ${members[0]!.nick} saw`);
+        for (const sender of members) {
+          const own = reference.filter((line) => line.startsWith(`${sender.nick} `));
+          assertSameSequence(
+            own,
+            Array.from({ length: 10 }, (_, n) => `${sender.nick} #${n}`),
+            `${sender.nick}'s lines`,
+          );
+        }
+        const gone = member.events.filter(
+          (event) => (event.room === room || event.room === '*') && (event.kind === 'quit' || event.kind === 'part'),
+        );
+        assert.deepEqual(gone, [], `${member.nick} saw nobody leave: no node was taken for dead`);
+      }
+    });
+
+    test('a node refuses to start when nothing listens at the bus URL, and says which URL', async () => {
+      const url = `${kind}://127.0.0.1:${await freePort()}`;
+      const unreachable = new Cluster({ url, prefix: 'unreachable', heartbeatMs, nickTtlMs }, nodeArgs);
+      try {
+        await assert.rejects(unreachable.start('stranded'), (error: Error) => {
+          assert.match(error.message, /exited with [1-9]/, 'it exits with a failure status');
+          assert.ok(error.message.includes(url.replace(/^\w+:\/\//, '')), `the error names ${url}:\n${error.message}`);
+          return true;
+        });
+      } finally {
+        await unreachable.killAll();
+      }
+    });
+  });
+}
