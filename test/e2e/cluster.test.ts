@@ -96,6 +96,27 @@ function describeCluster(kind: 'redis' | 'nats'): void {
       }
     }
 
+    const numbered = (client: ChatClient, room: string) => client.said(room).filter((line) => / #\d+$/.test(line));
+
+    /**
+     * Waits until every member got `perSender` numbered lines (`#0`, `#1`…) of `room` from each member, then
+     * asserts one order: every member saw the same sequence, its own lines included where the bus put
+     * them, and in it each sender's lines in the order sent, none twice.
+     */
+    async function assertOneOrder(room: string, members: ChatClient[], perSender: number): Promise<void> {
+      const total = perSender * members.length;
+      for (const member of members) await member.until(() => numbered(member, room).length >= total, waitMs, `${total} lines of ${room}`);
+      const reference = numbered(members[0]!, room);
+      for (const member of members) {
+        assertSameSequence(numbered(member, room), reference, `${member.nick} (${member.door}) saw the order ${members[0]!.nick} saw`);
+      }
+      for (const sender of members) {
+        const own = reference.filter((line) => line.startsWith(`${sender.nick} `));
+        const expected = Array.from({ length: perSender }, (_, n) => `${sender.nick} #${n}`);
+        assertSameSequence(own, expected, `${sender.nick}'s lines, in the order sent`);
+      }
+    }
+
     test('one order per room: every client on every node and door sees the same sequence, its own lines in it', async () => {
       const room = 'order';
       const [a, b, c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
@@ -111,23 +132,7 @@ function describeCluster(kind: 'redis' | 'nats'): void {
       await allIn(room, members);
       const perSender = 100;
       for (let n = 0; n < perSender; n++) for (const member of members) member.say(room, `#${n}`);
-      const numbered = (client: ChatClient) => client.said(room).filter((line) => / #\d+$/.test(line));
-      for (const member of members) {
-        await member.until(
-          () => numbered(member).length >= perSender * members.length,
-          waitMs,
-          `${perSender * members.length} lines (has ${numbered(member).length})`,
-        );
-      }
-      const reference = numbered(members[0]!);
-      for (const member of members) {
-        assertSameSequence(numbered(member), reference, `${member.nick} (${member.door}) saw the order ${members[0]!.nick} saw`);
-        for (const sender of members) {
-          const own = reference.filter((line) => line.startsWith(`${sender.nick} `));
-          const expected = Array.from({ length: perSender }, (_, n) => `${sender.nick} #${n}`);
-          assertSameSequence(own, expected, `${sender.nick}'s lines in the order sent`);
-        }
-      }
+      await assertOneOrder(room, members, perSender);
     });
 
     test('a nick asked for on all three nodes at once goes to exactly one connection; look-alikes are refused elsewhere', async () => {
@@ -274,11 +279,7 @@ function describeCluster(kind: 'redis' | 'nats'): void {
       await allIn(room, members);
       const perSender = 30;
       for (let n = 0; n < perSender; n++) for (const member of members) member.say(room, `#${n}`);
-      const numbered = (client: ChatClient) => client.said(room).filter((line) => / #\d+$/.test(line));
-      for (const member of members) {
-        await member.until(() => numbered(member).length >= perSender * members.length, waitMs, `${perSender * members.length} lines`);
-      }
-      for (const member of members) assertSameSequence(numbered(member), numbered(members[2]!), `${member.nick} saw the order gus saw`);
+      await assertOneOrder(room, members, perSender);
       let gapFills = 0;
       await waitUntil(
         () => {
@@ -296,13 +297,11 @@ function describeCluster(kind: 'redis' | 'nats'): void {
       const [a, b, c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
       const members = [await user('line', a, 'rita', room), await user('irc', b, 'rolf', room), await user('ws', c, 'rosa', room)];
       await allIn(room, members);
-      const numbered = (client: ChatClient) => client.said(room).filter((line) => / #\d+$/.test(line));
-      const sendRound = async (from: number) => {
+      const sendRound = (from: number) => {
         for (let n = from; n < from + 5; n++) for (const member of members) member.say(room, `#${n}`);
-        const total = (from + 5) * members.length;
-        for (const member of members) await member.until(() => numbered(member).length >= total, waitMs, `${total} lines`);
       };
-      await sendRound(0);
+      sendRound(0);
+      await assertOneOrder(room, members, 5);
 
       await broker!.stop();
       const stoppedAt = Date.now();
@@ -316,26 +315,17 @@ function describeCluster(kind: 'redis' | 'nats'): void {
 
       await broker!.start({ keepData: true });
       for (const member of members) await member.until(() => member.infos.includes(busBackText), waitMs, 'the bus-back notice');
-      await sendRound(5);
+      sendRound(5);
+      await assertOneOrder(room, members, 10);
       const usurper = await connectClient('line', c);
       clients.push(usurper);
       assert.equal(await usurper.register('rita'), 'NICK_TAKEN', 'rita’s node claimed her nick again');
 
-      const reference = numbered(members[0]!);
       for (const member of members) {
         assert.equal(member.infos.filter((text) => text === busDownText).length, 1, `${member.nick} told once it is gone`);
         assert.equal(member.infos.filter((text) => text === busBackText).length, 1, `${member.nick} told once it is back`);
         assert.equal(new Set(member.said(room)).size, member.said(room).length, `${member.nick} got no line twice`);
         assert.ok(!member.said(room).some((line) => line.includes('refused-')), 'a refused line is never delivered');
-        assertSameSequence(numbered(member), reference, `${member.nick} saw the order ${members[0]!.nick} saw`);
-        for (const sender of members) {
-          const own = reference.filter((line) => line.startsWith(`${sender.nick} `));
-          assertSameSequence(
-            own,
-            Array.from({ length: 10 }, (_, n) => `${sender.nick} #${n}`),
-            `${sender.nick}'s lines`,
-          );
-        }
         const gone = member.events.filter(
           (event) => (event.room === room || event.room === '*') && (event.kind === 'quit' || event.kind === 'part'),
         );
