@@ -49,7 +49,7 @@ const listingCacheMs = 1_000;
 const nodeHashTtlFactor = 8;
 const nicksPerRenewal = 1_000;
 const closeTimeoutMs = 2_000;
-/** A heartbeat unanswered this long means a connection no `close` announced is dead (a partition). */
+/** Heartbeats or a recovery unanswered this long (or a heartbeat period, if longer) mean dead connections. */
 const minUnansweredMs = 3_000;
 
 type BusState = 'new' | 'starting' | 'up' | 'down' | 'closing' | 'closed';
@@ -158,6 +158,14 @@ export class RedisBus implements Bus {
     this.#state = 'closed';
   }
 
+  /** Test hook: a node killed without a goodbye (no more heartbeats, nothing released). */
+  crash(): void {
+    this.#state = 'closed';
+    clearInterval(this.#heartbeat);
+    this.#cmd.disconnect();
+    this.#sub.disconnect();
+  }
+
   async publish(room: string, event: BusRoomEvent, idempotencyKey: string): Promise<PublishResult> {
     if (this.#state !== 'up') return unavailable;
     const keys = this.#keys;
@@ -176,7 +184,7 @@ export class RedisBus implements Bus {
       return { ok: true, seq, epoch, duplicate: duplicate === 1 };
     } catch (error) {
       this.#options.log.warn({ err: error, room }, 'bus: publish failed');
-      return unavailable;
+      return { ok: false, reason: wasSent(error as Error) ? 'unknown' : 'unavailable' };
     }
   }
 
@@ -342,16 +350,7 @@ export class RedisBus implements Bus {
     if (this.#recovering || this.#cmd.status !== 'ready' || this.#sub.status !== 'ready') return;
     this.#recovering = true;
     try {
-      const reaper = await this.#cmd.get(this.#keys.reap(this.nodeId));
-      if (reaper !== null && reaper !== this.nodeId)
-        this.#options.log.warn({ reaper }, 'bus: this node was reaped while away; re-asserting it');
-      await this.#assertLiveness();
-      await this.#rewriteMembers();
-      await this.#renewNicks();
-      await this.#dropStaleChannels();
-      // Replies come in order: ioredis re-sent the subscriptions before emitting `ready`, so once this
-      // PING answers they are live.
-      await this.#sub.ping();
+      await this.#answered(this.#reassert());
       if (this.#state !== 'down' || this.#cmd.status !== 'ready' || this.#sub.status !== 'ready') return;
       this.#state = 'up';
       this.#lastError = '';
@@ -363,6 +362,20 @@ export class RedisBus implements Bus {
     } finally {
       this.#recovering = false;
     }
+  }
+
+  /** This node's liveness, presence and nicks as before the outage, and its subscriptions live. */
+  async #reassert(): Promise<void> {
+    const reaper = await this.#cmd.get(this.#keys.reap(this.nodeId));
+    if (reaper !== null && reaper !== this.nodeId)
+      this.#options.log.warn({ reaper }, 'bus: this node was reaped while away; re-asserting it');
+    await this.#assertLiveness();
+    await this.#rewriteMembers();
+    await this.#renewNicks();
+    await this.#dropStaleChannels();
+    // Replies come in order: ioredis re-sent the subscriptions before emitting `ready`, so once this PING
+    // answers they are live.
+    await this.#sub.ping();
   }
 
   async #dropStaleChannels(): Promise<void> {
@@ -379,13 +392,16 @@ export class RedisBus implements Bus {
     try {
       if (this.#state === 'down') await this.#recover();
       if (this.#state !== 'up') return;
-      const watchdog = setTimeout(() => this.#unanswered(), Math.max(minUnansweredMs, this.#options.timings.heartbeatMs));
-      try {
-        await Promise.all([this.#assertLiveness(), this.#sub.ping(), this.#renewMembers(), this.#renewNicks(), this.#renewRooms()]);
-      } finally {
-        clearTimeout(watchdog);
-      }
-      await this.#reapDeadNodes();
+      await this.#answered(
+        Promise.all([
+          this.#assertLiveness(),
+          this.#sub.ping(),
+          this.#renewMembers(),
+          this.#renewNicks(),
+          this.#renewRooms(),
+          this.#reapDeadNodes(),
+        ]),
+      );
     } catch (error) {
       this.#options.log.warn({ err: error }, 'bus: heartbeat failed');
     } finally {
@@ -393,12 +409,23 @@ export class RedisBus implements Bus {
     }
   }
 
-  #unanswered(): void {
-    if (this.#state !== 'up') return;
-    this.#lastError = 'heartbeat unanswered';
-    // Reconnecting turns a silent connection into a `close`: down, then up again when Redis answers.
-    this.#cmd.disconnect(true);
-    this.#sub.disconnect(true);
+  /**
+   * `work`, watched: unanswered for long, the connections are taken for dead (a partition that no `close`
+   * announced) and reconnected, which fails what is pending and turns the silence into an outage.
+   */
+  async #answered<T>(work: Promise<T>): Promise<T> {
+    const boundMs = Math.max(minUnansweredMs, this.#options.timings.heartbeatMs);
+    const watchdog = setTimeout(() => {
+      if (this.#state === 'closing' || this.#state === 'closed') return;
+      this.#lastError = `no answer for ${boundMs} ms`;
+      this.#cmd.disconnect(true);
+      this.#sub.disconnect(true);
+    }, boundMs);
+    try {
+      return await work;
+    } finally {
+      clearTimeout(watchdog);
+    }
   }
 
   async #assertLiveness(): Promise<void> {
@@ -525,6 +552,15 @@ export class RedisBus implements Bus {
       this.#cmd.zrem(keys.nodes, this.nodeId),
     ]);
   }
+}
+
+/**
+ * Whether a failed command may have run. Refused before it was written (the connection was already gone:
+ * no offline queue) or answered with an error by Redis: it did not append. Anything else (the connection
+ * closed with it in flight, ioredis's MaxRetriesPerRequestError) leaves it unknown.
+ */
+function wasSent(error: Error): boolean {
+  return !(error.message.startsWith("Stream isn't writeable") || error.name === 'ReplyError');
 }
 
 function freshEpoch(): string {
