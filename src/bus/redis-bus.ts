@@ -250,7 +250,7 @@ export class RedisBus implements Bus {
     const value = this.#nicks.get(nickKey);
     if (value === undefined) return;
     this.#nicks.delete(nickKey);
-    if (this.#state !== 'up') return; // not renewed any more: it expires
+    if (this.#cmd.status !== 'ready') return; // not renewed any more: it expires
     await this.#cmd
       .busReleaseNick(this.#keys.nick(nickKey), value)
       .catch((error: Error) => this.#options.log.warn({ err: error, nickKey }, 'bus: nick release failed; it expires'));
@@ -263,7 +263,9 @@ export class RedisBus implements Bus {
 
   setMember(member: NodeMember): void {
     this.#members.set(member.connectionId, member);
-    if (this.#state !== 'up') return; // the node hash is rewritten from #members on return
+    // Written whenever the connection is, recovery included: the node hash is rewritten from #members on
+    // return, and a change made during the rewrite lands after it.
+    if (this.#cmd.status !== 'ready') return;
     const key = this.#keys.node(this.nodeId);
     this.#cmd.hset(key, String(member.connectionId), encodeMember(member)).catch(this.#presenceFailed);
     this.#cmd.pexpire(key, this.#nodeHashTtlMs).catch(this.#presenceFailed);
@@ -271,7 +273,7 @@ export class RedisBus implements Bus {
 
   removeMember(connectionId: number): void {
     this.#members.delete(connectionId);
-    if (this.#state !== 'up') return;
+    if (this.#cmd.status !== 'ready') return;
     this.#cmd.hdel(this.#keys.node(this.nodeId), String(connectionId)).catch(this.#presenceFailed);
   }
 
@@ -327,7 +329,7 @@ export class RedisBus implements Bus {
       if (dropEvery > 0 && ++this.#liveEvents % dropEvery === 0) return;
       handlers.event(decodeLiveMessage(room, message));
     } catch (error) {
-      this.#options.log.warn({ err: error, channel }, 'bus: unreadable message dropped');
+      this.#options.log.warn({ err: error, channel }, 'bus: a message could not be read or handled; dropped');
     }
   }
 
