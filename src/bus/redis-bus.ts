@@ -71,6 +71,8 @@ export class RedisBus implements Bus {
   #beating = false;
   #heartbeat: NodeJS.Timeout | undefined;
   #roomsRenewedAtMs = 0;
+  /** Before this time, this node judges no other dead (see #reapDeadNodes). */
+  #judgeAfterMs = 0;
   /** Rooms this node wants the live feed of, by channel. */
   readonly #rooms = new Map<string, string>();
   /** Channels left while down: ioredis re-subscribes them on reconnect, so they are dropped then. */
@@ -140,6 +142,7 @@ export class RedisBus implements Bus {
     }
     if (this.#state !== 'starting') throw new Error('RedisBus: closed while starting');
     this.#state = 'up';
+    this.#judgeAfterMs = Date.now() + this.#options.timings.nickTtlMs;
     this.#heartbeat = setInterval(() => void this.#beat(), this.#options.timings.heartbeatMs);
     this.#heartbeat.unref();
   }
@@ -355,6 +358,7 @@ export class RedisBus implements Bus {
       await this.#answered(this.#reassert());
       if (this.#state !== 'down' || this.#cmd.status !== 'ready' || this.#sub.status !== 'ready') return;
       this.#state = 'up';
+      this.#judgeAfterMs = Date.now() + this.#options.timings.nickTtlMs;
       this.#lastError = '';
       this.#options.log.info('bus: up');
       this.#handlers!.health({ state: 'up' });
@@ -488,7 +492,13 @@ export class RedisBus implements Bus {
     );
   }
 
+  /**
+   * Every node's liveness lapses during an outage longer than the nick TTL; the first node back would reap
+   * the others before their own reconnects re-assert them, announcing their users' quits. So a node judges
+   * others only once it has been up for a nick TTL: every live node has re-asserted by then.
+   */
   async #reapDeadNodes(): Promise<void> {
+    if (Date.now() < this.#judgeAfterMs) return;
     const dead = await this.#cmd.zrangebyscore(this.#keys.nodes, '-inf', Date.now());
     // Not awaited: the coordinator's quits for a dead node's users may take longer than a heartbeat.
     for (const node of dead) if (node !== this.nodeId && !this.#reaping.has(node)) void this.#reap(node);

@@ -24,6 +24,8 @@ interface Node {
   events: SequencedEvent[];
   health: BusHealth[];
   lost: string[];
+  reaped: { node: string; atMs: number }[];
+  upAtMs: number;
 }
 
 describe('RedisBus outages', () => {
@@ -47,13 +49,18 @@ describe('RedisBus outages', () => {
     const made: Node[] = [];
     for (let i = 0; i < count; i++) {
       const bus = new RedisBus(broker.url, { prefix, historySize: 50, timings: testTimings, log: silentLog, dropLiveEvery: 0 });
-      const node: Node = { bus, prefix, events: [], health: [], lost: [] };
+      const node: Node = { bus, prefix, events: [], health: [], lost: [], reaped: [], upAtMs: 0 };
       const handlers: BusHandlers = {
         event: (event) => node.events.push(event),
         nodeMessage: () => {},
-        health: (health) => node.health.push(health),
+        health: (health) => {
+          node.health.push(health);
+          if (health.state === 'up') node.upAtMs = Date.now();
+        },
         nickLost: (nickKey) => node.lost.push(nickKey),
-        reap: async () => {},
+        reap: async (deadNode) => {
+          node.reaped.push({ node: deadNode, atMs: Date.now() });
+        },
       };
       await within(bus.start(handlers), 10_000, 'a RedisBus to start');
       started.push(bus);
@@ -139,6 +146,36 @@ describe('RedisBus outages', () => {
     );
     assert.equal((await b!.bus.lookupNick('alice'))?.node, a!.bus.nodeId);
     assert.deepEqual(await b!.bus.listMembers('lobby'), ['alice']);
+  });
+
+  test('after an outage longer than the nick TTL, nodes give each other a TTL to return before reaping', async () => {
+    const three = await nodes(3);
+    three.forEach((node, i) => void node.bus.setMember({ ...alice, connectionId: i, nick: `user${i}` }));
+    // A node that really died, whose reap lock (held by a reaper that died too) lapses during the outage.
+    const { prefix } = three[0]!;
+    const ghost: NodeMember = { connectionId: 5, nick: 'ghost', rooms: ['lobby'], operator: false };
+    await rawCommand((redis) =>
+      redis
+        .multi()
+        .zadd(`${prefix}:nodes`, 1, 'ghost')
+        .hset(`${prefix}:node:{ghost}`, '5', JSON.stringify(ghost))
+        .set(`${prefix}:reap:{ghost}`, 'gone', 'PX', testTimings.nickTtlMs)
+        .exec(),
+    );
+    await broker.stop();
+    const stoppedAt = Date.now();
+    // Every live node's liveness in the kept data lapses meanwhile, and so does the ghost's reap lock.
+    await waitUntil(() => Date.now() > stoppedAt + 2 * testTimings.nickTtlMs, 5_000, 'the liveness of every node to lapse');
+    await broker.start({ keepData: true });
+    await waitUntil(() => three.some((node) => node.reaped.length > 0), 10_000, 'the ghost to be reaped');
+    const reaps = three.flatMap((node) => node.reaped.map((reap) => ({ ...reap, reaperUpAtMs: node.upAtMs })));
+    assert.deepEqual(
+      reaps.map((reap) => reap.node),
+      ['ghost'],
+    );
+    const waitedMs = reaps[0]!.atMs - reaps[0]!.reaperUpAtMs;
+    assert.ok(waitedMs >= testTimings.nickTtlMs, `reaped ${waitedMs} ms after its reaper was back`);
+    assert.deepEqual((await three[0]!.bus.listMembers('lobby')).sort(), ['user0', 'user1', 'user2']);
   });
 
   test('Redis restarted without its data: a new epoch on the next publish; nicks, presence and subscriptions re-asserted', async () => {
