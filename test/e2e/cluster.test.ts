@@ -6,12 +6,15 @@
 // test/bus-coordinator.test.ts.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../bench/macro/private-brokers.ts';
 import { followStats } from '../../harness/stats-records.ts';
 import { assertSameSequence } from '../helpers/chat-peer.ts';
 import { type BusSettings, Cluster, type ClusterNode } from '../helpers/cluster.ts';
-import { type ChatClient, connectClient, type Door, joinedClient } from '../helpers/door-clients.ts';
+import { type ChatClient, connectClient, type Door, IrcDoorClient, joinedClient, LineDoorClient } from '../helpers/door-clients.ts';
 import { startTestBroker, type TestBroker } from '../helpers/private-broker.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
@@ -40,6 +43,7 @@ const nodeArgs = [
 const isBusDown = (text: string) => /^The chat bus .*unreachable/.test(text);
 const isBusBack = (text: string) => /^The chat bus is back/.test(text);
 const deadNodeReason = 'connection lost: server stopped';
+const operatorPassword = 'sesame';
 const waitMs = 20_000;
 
 for (const kind of ['redis', 'nats'] as const) describeCluster(kind);
@@ -50,11 +54,15 @@ function describeCluster(kind: 'redis' | 'nats'): void {
     let cluster: Cluster | undefined;
     let nodes: ClusterNode[] = [];
     const clients: ChatClient[] = [];
+    let secrets: string | undefined;
 
     before(async () => {
+      secrets = mkdtempSync(path.join(os.tmpdir(), 'roomcast-cluster-'));
+      const passwordFile = path.join(secrets, 'operator-password');
+      writeFileSync(passwordFile, operatorPassword);
       broker = await startTestBroker(kind);
       const bus: BusSettings = { url: broker.url, prefix: `cluster-${randomBytes(4).toString('hex')}`, heartbeatMs, nickTtlMs };
-      cluster = new Cluster(bus, nodeArgs);
+      cluster = new Cluster(bus, [...nodeArgs, '--operator-password-file', passwordFile]);
       nodes = await cluster.startMany(3);
     });
 
@@ -62,6 +70,7 @@ function describeCluster(kind: 'redis' | 'nats'): void {
       for (const client of clients) client.close();
       await cluster?.killAll();
       await broker?.dispose();
+      if (secrets !== undefined) rmSync(secrets, { recursive: true, force: true });
     });
 
     /** A client of this suite (closed at the end), in `room` under `nick`. */
@@ -158,11 +167,11 @@ function describeCluster(kind: 'redis' | 'nats'): void {
       for (const { client } of racers) client.close();
     });
 
-    test('/msg reaches a user on another node (and NO_SUCH_NICK names nobody); /who, /rooms, NAMES, LIST and WHOIS list every node', async () => {
+    test('/msg and /kick reach a user on another node (NO_SUCH_NICK once gone); /who, /rooms, NAMES, LIST and WHOIS list every node', async () => {
       const room = 'meet';
       const [a, b, c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
       const ann = await user('line', a, 'ann', room);
-      const ben = (await user('irc', b, 'ben', room)) as ChatClient & { send(line: string): void; lines: string[] };
+      const ben = await user('irc', b, 'ben', room);
       const cat = await user('ws', c, 'cat', room);
       await allIn(room, [ann, ben, cat]);
 
@@ -187,8 +196,25 @@ function describeCluster(kind: 'redis' | 'nats'): void {
         );
         assert.equal((await client.rooms()).get(room), 3, `${client.door} room listing`);
       }
+      assert.ok(ben instanceof IrcDoorClient);
       ben.send('WHOIS cat');
       await ben.until(() => ben.lines.some((line) => / 319 ben cat :?#meet$/.test(line)), waitMs, 'WHOIS of a user on another node');
+
+      assert.ok(ann instanceof LineDoorClient);
+      ann.send(`/oper ${operatorPassword}`);
+      ann.send('/kick cat spam');
+      await cat.until(() => cat.errors.includes('KICKED') && cat.closed, waitMs, 'cat kicked from another node');
+      for (const client of [ann, ben]) {
+        await client.until(() => client.seen(room, 'quit').some((event) => event.nick === 'cat'), waitMs, 'cat’s quit');
+        assert.deepEqual(
+          client.seen(room, 'quit').map((event) => `${event.nick} ${event.text}`),
+          ['cat kicked by ann: spam'],
+        );
+      }
+      const refusals = ann.errors.length;
+      ann.msg('cat', 'still there?');
+      await ann.until(() => ann.errors.length > refusals, waitMs, 'an answer to a message for a nick gone');
+      assert.equal(ann.errors.at(-1), 'NO_SUCH_NICK');
     });
 
     test('history on join is the room’s, whichever node its lines came from', async () => {

@@ -241,7 +241,7 @@ function parseRoomLine(line: string): RoomEventSeen | undefined {
   return { room, kind: notice.startsWith(`${gone[1]} left`) ? 'part' : 'quit', nick: gone[1]!, text: reason };
 }
 
-class LineDoorClient extends ChatClient {
+export class LineDoorClient extends ChatClient {
   readonly #socket: net.Socket;
   #current = '';
 
@@ -306,36 +306,37 @@ class LineDoorClient extends ChatClient {
     this.infos.push(text);
   }
 
-  #send(line: string): void {
+  /** Sends a line as typed (a command this shape does not cover: /oper, /kick…). */
+  send(line: string): void {
     this.#socket.write(`${line}\n`);
   }
 
   protected sendHello(nick: string, room: string): void {
-    this.#send(room === 'lobby' ? nick : `${nick} #${room}`);
+    this.send(room === 'lobby' ? nick : `${nick} #${room}`);
   }
 
   say(room: string, text: string): void {
     // Plain lines go to the current room.
-    if (room !== this.#current) this.#send(`/switch ${room}`);
+    if (room !== this.#current) this.send(`/switch ${room}`);
     this.#current = room;
-    this.#send(text.startsWith('/') ? `/${text}` : text);
+    this.send(text.startsWith('/') ? `/${text}` : text);
   }
 
   msg(nick: string, text: string): void {
-    this.#send(`/msg ${nick} ${text}`);
+    this.send(`/msg ${nick} ${text}`);
   }
 
   protected sendJoin(room: string): void {
     this.#current = room;
-    this.#send(`/join ${room}`);
+    this.send(`/join ${room}`);
   }
 
   protected askMembers(room: string): void {
-    this.#send(`/who ${room}`);
+    this.send(`/who ${room}`);
   }
 
   protected askRooms(): void {
-    this.#send('/rooms');
+    this.send('/rooms');
   }
 
   close(): void {
@@ -344,7 +345,7 @@ class LineDoorClient extends ChatClient {
 }
 
 /** A raw IRC client that asks for echo-message (its own lines come back in the room's order), server-time and batch. */
-class IrcDoorClient extends ChatClient {
+export class IrcDoorClient extends ChatClient {
   readonly #socket: net.Socket;
   /** Every line received, for assertions on numerics this shape does not cover (WHOIS). */
   readonly lines: string[] = [];
