@@ -314,7 +314,7 @@ function describeCluster(kind: 'redis' | 'nats'): void {
       );
     });
 
-    // Last: it takes the bus away from every node.
+    // This and the next take the bus away from every node: they come after the cases that need it.
     test('the broker restarted mid-chat: clients told it is gone and back, lines refused meanwhile, none delivered twice', async () => {
       const room = 'storm';
       const [a, b, c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
@@ -353,6 +353,40 @@ function describeCluster(kind: 'redis' | 'nats'): void {
           (event) => (event.room === room || event.room === '*') && (event.kind === 'quit' || event.kind === 'part'),
         );
         assert.deepEqual(gone, [], `${member.nick} saw nobody leave: no node was taken for dead`);
+      }
+    });
+
+    test('the broker restarted without its data: members told the room’s history was lost, nicks claimed again, chat goes on', async () => {
+      const room = 'amnesia';
+      const [a, b, c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
+      const members = [await user('line', a, 'lena', room), await user('irc', b, 'lars', room), await user('ws', c, 'liv', room)];
+      await allIn(room, members);
+      const sendRound = (from: number) => {
+        for (let n = from; n < from + 5; n++) for (const member of members) member.say(room, `#${n}`);
+      };
+      sendRound(0);
+      await assertOneOrder(room, members, 5);
+      const backBefore = members.map((member) => member.infos.filter(isBusBack).length);
+
+      await broker!.kill();
+      await broker!.start({ keepData: false });
+      const isReset = (text: string) => text.includes(`history of room ${room}`);
+      for (const [i, member] of members.entries()) {
+        await member.until(() => member.infos.filter(isBusBack).length > backBefore[i]!, waitMs, 'the bus-back notice');
+        await member.until(() => member.infos.some(isReset), waitMs, 'the notice that the room’s history was lost');
+      }
+      sendRound(5);
+      await assertOneOrder(room, members, 10);
+      const usurper = await connectClient('line', c);
+      clients.push(usurper);
+      assert.equal(await usurper.register('lena'), 'NICK_TAKEN', 'lena’s node claimed her nick again');
+      assert.deepEqual(await membersOnceSettled(members[0]!, room, ['lars', 'lena', 'liv']), ['lars', 'lena', 'liv']);
+      for (const member of members) {
+        assert.equal(member.infos.filter(isReset).length, 1, `${member.nick} told once`);
+        const gone = member.events.filter(
+          (event) => (event.room === room || event.room === '*') && (event.kind === 'quit' || event.kind === 'part'),
+        );
+        assert.deepEqual(gone, [], `${member.nick} saw nobody leave`);
       }
     });
 
