@@ -1,0 +1,342 @@
+// NatsBus against a private nats-server (file storage in a temporary directory, on a free port): what only
+// NATS does — outages, a restart that lost the store, KV expiry on 2.9 — besides the shared conformance suite.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { type KV, Kvm } from '@nats-io/kv';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { pino } from 'pino';
+import type { BusHandlers, BusHealth, BusOptions, NodeMember, SequencedEvent } from '../../src/bus/bus.ts';
+import { NatsBus } from '../../src/bus/nats-bus.ts';
+import { waitUntil } from '../helpers/wait-until.ts';
+
+const host = '127.0.0.1';
+const timings = { heartbeatMs: 200, nickTtlMs: 1000 };
+
+async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, host);
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, host);
+    socket.once('connect', () => resolve(socket.destroy() !== undefined));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** A nats-server -js of this test file's own; `restart` keeps its port, and its store unless told not to. */
+class PrivateNats {
+  readonly port: number;
+  readonly #jetstream: boolean;
+  #dir: string;
+  #child: ChildProcess | undefined;
+
+  constructor(port: number, { jetstream = true } = {}) {
+    this.port = port;
+    this.#jetstream = jetstream;
+    this.#dir = mkdtempSync(path.join(os.tmpdir(), 'roomcast-nats-bus-'));
+  }
+
+  get url(): string {
+    return `nats://${host}:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.#child = spawn(
+      '/usr/sbin/nats-server',
+      [...(this.#jetstream ? ['-js'] : []), '-a', host, '-p', String(this.port), '-sd', this.#dir],
+      { stdio: 'ignore' },
+    );
+    const deadline = Date.now() + 10_000;
+    while (!(await accepts(this.port))) {
+      if (Date.now() > deadline) throw new Error(`nats-server on ${this.port} did not start`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async stop(): Promise<void> {
+    const child = this.#child;
+    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async restart(keepData: boolean): Promise<void> {
+    await this.stop();
+    if (!keepData) {
+      rmSync(this.#dir, { recursive: true, force: true });
+      this.#dir = mkdtempSync(path.join(os.tmpdir(), 'roomcast-nats-bus-'));
+    }
+    await this.start();
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
+const silent = pino({ level: 'silent' });
+let prefixes = 0;
+const freshPrefix = () => `t${process.pid}_${++prefixes}`;
+
+function busOptions(prefix: string, overrides: Partial<BusOptions> = {}): BusOptions {
+  return { prefix, historySize: 50, timings, log: silent, dropLiveEvery: 0, ...overrides };
+}
+
+/** What a bus told its coordinator, recorded. */
+function recorder() {
+  const seen = {
+    events: [] as SequencedEvent[],
+    health: [] as BusHealth['state'][],
+    nicksLost: [] as string[],
+    reaped: [] as { node: string; members: NodeMember[] }[],
+  };
+  const handlers: BusHandlers = {
+    event: (event) => seen.events.push(event),
+    nodeMessage: () => undefined,
+    health: (health) => seen.health.push(health.state),
+    nickLost: (nickKey) => seen.nicksLost.push(nickKey),
+    reap: async (node, members) => {
+      seen.reaped.push({ node, members });
+    },
+  };
+  return { seen, handlers };
+}
+
+const say = (text: string) => ({ kind: 'say' as const, nick: 'al', text, timeMs: Date.now(), node: 'n', connectionId: 1 });
+
+/** Polls `probe` until it returns something other than undefined. */
+async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('NatsBus on a private nats-server', () => {
+  let nats: PrivateNats;
+  const buses: NatsBus[] = [];
+  const clients: NatsConnection[] = [];
+
+  async function startBus(prefix: string, overrides: Partial<BusOptions> = {}) {
+    const bus = new NatsBus(nats.url, busOptions(prefix, overrides));
+    const { seen, handlers } = recorder();
+    await bus.start(handlers);
+    buses.push(bus);
+    return { bus, seen };
+  }
+
+  /** A plain client on one of the prefix's buckets: a node that crashed, or a rival. */
+  async function bucket(prefix: string, what: 'nicks' | 'nodes' | 'members'): Promise<KV> {
+    const nc = await connect({ servers: nats.url });
+    clients.push(nc);
+    return new Kvm(nc).open(`roomcast_${prefix}_${what}`);
+  }
+
+  before(async () => {
+    nats = new PrivateNats(await freePort());
+    await nats.start();
+  });
+
+  after(async () => {
+    await Promise.allSettled(buses.map((bus) => bus.close()));
+    await Promise.allSettled(clients.map((nc) => nc.close()));
+    await nats.dispose();
+  });
+
+  test('start names the URL when nothing listens there', async () => {
+    const url = `nats://${host}:${await freePort()}`;
+    const bus = new NatsBus(url, busOptions(freshPrefix()));
+    await assert.rejects(bus.start(recorder().handlers), (error: Error) => error.message.includes(url));
+  });
+
+  test('start says so when the server has no JetStream', async () => {
+    const plain = new PrivateNats(await freePort(), { jetstream: false });
+    try {
+      await plain.start();
+      const bus = new NatsBus(plain.url, busOptions(freshPrefix()));
+      await assert.rejects(
+        bus.start(recorder().handlers),
+        (error: Error) => error.message.includes(plain.url) && /JetStream/.test(error.message),
+      );
+    } finally {
+      await plain.dispose();
+    }
+  });
+
+  test('start refuses a stream that republishes elsewhere', async () => {
+    const prefix = freshPrefix();
+    const nc = await connect({ servers: nats.url });
+    clients.push(nc);
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({
+      name: `ROOMCAST_${prefix}`,
+      subjects: [`roomcast.${prefix}.room.*`],
+      republish: { src: `roomcast.${prefix}.room.>`, dest: `elsewhere.${prefix}.>` },
+    });
+    const bus = new NatsBus(nats.url, busOptions(prefix));
+    await assert.rejects(bus.start(recorder().handlers), /republishes/);
+  });
+
+  test('a nick whose holder stopped renewing is free again once the bucket TTL passed (2.9: no per-key TTL)', async (t) => {
+    const prefix = freshPrefix();
+    const { bus } = await startBus(prefix);
+    const nicks = await bucket(prefix, 'nicks');
+    await nicks.create('ghost', JSON.stringify({ nick: 'ghost', node: 'crashed', connectionId: 1 }));
+    const createdAt = Date.now();
+    const holder = { nick: 'ghost', node: bus.nodeId, connectionId: 2 };
+    await eventually(
+      async () => ((await bus.claimNick('ghost', holder)).ok ? true : undefined),
+      timings.nickTtlMs + 5_000,
+      'the nick to expire',
+    );
+    const freeAfterMs = Date.now() - createdAt;
+    t.diagnostic(`nick free ${freeAfterMs} ms after its last write (bucket TTL ${timings.nickTtlMs} ms)`);
+    assert.ok(freeAfterMs >= timings.nickTtlMs - 50, `freed after ${freeAfterMs} ms, before the TTL`);
+  });
+
+  test('heartbeats keep a nick well past the TTL, and a release frees it at once', async () => {
+    const prefix = freshPrefix();
+    const { bus: a } = await startBus(prefix);
+    const { bus: b } = await startBus(prefix);
+    assert.deepEqual(await a.claimNick('al', { nick: 'Al', node: a.nodeId, connectionId: 1 }), { ok: true });
+    await new Promise((resolve) => setTimeout(resolve, 3 * timings.nickTtlMs));
+    assert.deepEqual(await b.claimNick('al', { nick: 'AL', node: b.nodeId, connectionId: 2 }), {
+      ok: false,
+      heldBy: { nick: 'Al', node: a.nodeId, connectionId: 1 },
+    });
+    await a.releaseNick('al');
+    assert.deepEqual(await b.claimNick('al', { nick: 'AL', node: b.nodeId, connectionId: 2 }), { ok: true });
+  });
+
+  test('a nick taken over while this node could not renew it is reported lost', async () => {
+    const prefix = freshPrefix();
+    const { bus, seen } = await startBus(prefix);
+    await bus.claimNick('al', { nick: 'al', node: bus.nodeId, connectionId: 1 });
+    const nicks = await bucket(prefix, 'nicks');
+    await nicks.purge('al');
+    await nicks.create('al', JSON.stringify({ nick: 'al', node: 'rival', connectionId: 9 }));
+    await waitUntil(() => seen.nicksLost.includes('al'), 5_000, 'nickLost(al)');
+    assert.equal((await bus.lookupNick('al'))?.node, 'rival');
+  });
+
+  test('one live node reaps a node whose liveness lapsed: its members, nicks and liveness go', async () => {
+    const prefix = freshPrefix();
+    const { bus: a, seen: seenA } = await startBus(prefix);
+    const { bus: b, seen: seenB } = await startBus(prefix);
+    const [nodes, members, nicks] = await Promise.all([bucket(prefix, 'nodes'), bucket(prefix, 'members'), bucket(prefix, 'nicks')]);
+    const zed: NodeMember = { connectionId: 7, nick: 'Zed', rooms: ['lobby'], operator: false };
+    await nodes.put('crashed', JSON.stringify({ startedAt: Date.now() }));
+    await members.put('crashed.7', JSON.stringify(zed));
+    await nicks.create('zed', JSON.stringify({ nick: 'Zed', node: 'crashed', connectionId: 7 }));
+    const allReaped = () => [...seenA.reaped, ...seenB.reaped];
+    await waitUntil(() => allReaped().length > 0, timings.nickTtlMs + 5_000, 'a reap');
+    assert.deepEqual(allReaped(), [{ node: 'crashed', members: [zed] }]);
+    await eventually(
+      async () => ((await members.get('crashed.7'))?.operation === 'DEL' ? true : undefined),
+      5_000,
+      'the member key deleted',
+    );
+    assert.equal(await a.lookupNick('zed'), undefined);
+    assert.equal((await nodes.get('crashed'))?.operation, 'DEL');
+    assert.deepEqual(await b.listMembers('lobby'), []);
+    // Nobody reaps it twice.
+    await new Promise((resolve) => setTimeout(resolve, 3 * timings.heartbeatMs));
+    assert.equal(allReaped().length, 1);
+  });
+
+  test('listings count the members of live nodes only', async () => {
+    const prefix = freshPrefix();
+    const { bus: a } = await startBus(prefix);
+    const { bus: b } = await startBus(prefix);
+    a.setMember({ connectionId: 1, nick: 'Al', rooms: ['lobby', 'tea'], operator: true });
+    b.setMember({ connectionId: 1, nick: 'Bo', rooms: ['lobby'], operator: false });
+    await eventually(async () => ((await a.listMembers('lobby')).length === 2 ? true : undefined), 5_000, 'both members listed');
+    assert.deepEqual(Object.fromEntries(await b.listRooms()), { lobby: 2, tea: 1 });
+    b.removeMember(1);
+    await eventually(async () => ((await a.listMembers('lobby')).length === 1 ? true : undefined), 5_000, 'Bo gone');
+  });
+
+  // These two restart the server: they come last.
+
+  test('an outage: down once, publishes refused at once; back with the store kept: sequences go on, nothing twice', async () => {
+    const prefix = freshPrefix();
+    const { bus: a, seen: seenA } = await startBus(prefix);
+    const { bus: b, seen: seenB } = await startBus(prefix);
+    await a.subscribe('lobby');
+    await b.subscribe('lobby');
+    await a.claimNick('al', { nick: 'al', node: a.nodeId, connectionId: 1 });
+    const before = [await a.publish('lobby', say('1'), 'k1'), await b.publish('lobby', say('2'), 'k2')];
+    assert.ok(before.every((result) => result.ok));
+    await waitUntil(() => seenA.events.length === 2 && seenB.events.length === 2, 5_000, 'both events on both nodes');
+
+    await nats.stop();
+    await waitUntil(() => seenA.health.includes('down') && seenB.health.includes('down'), 5_000, 'health down');
+    const refusedAt = Date.now();
+    assert.deepEqual(await a.publish('lobby', say('lost'), 'k3'), { ok: false, reason: 'unavailable' });
+    assert.ok(Date.now() - refusedAt < 100, 'refused at once');
+    assert.deepEqual(await b.claimNick('bo', { nick: 'bo', node: b.nodeId, connectionId: 2 }), { ok: false, unavailable: true });
+    assert.equal(await b.sendToNode(a.nodeId, { type: 'kick', to: 1, by: 'op', reason: 'x' }), 'unavailable');
+
+    await nats.restart(true);
+    await waitUntil(() => seenA.health.at(-1) === 'up' && seenB.health.at(-1) === 'up', 10_000, 'health up');
+    assert.deepEqual(seenA.health, ['down', 'up']);
+    const afterOutage = await b.publish('lobby', say('3'), 'k4');
+    assert.ok(afterOutage.ok && before[1]!.ok && afterOutage.seq > before[1]!.seq && afterOutage.epoch === before[1]!.epoch);
+    // A retry of a key stored before the outage is recognised.
+    assert.deepEqual(await a.publish('lobby', say('1'), 'k1'), { ...before[0], duplicate: true });
+    await waitUntil(() => seenA.events.length === 3 && seenB.events.length === 3, 5_000, 'the new event on both nodes');
+    for (const seen of [seenA, seenB]) {
+      assert.deepEqual(
+        seen.events.map((event) => event.text),
+        ['1', '2', '3'],
+      );
+    }
+    assert.equal((await b.lookupNick('al'))?.node, a.nodeId);
+  });
+
+  test('a restart that lost the store: a new epoch, rooms start over, nicks are claimed again', async () => {
+    const prefix = freshPrefix();
+    const { bus: a, seen: seenA } = await startBus(prefix);
+    await a.subscribe('lobby');
+    await a.claimNick('al', { nick: 'al', node: a.nodeId, connectionId: 1 });
+    a.setMember({ connectionId: 1, nick: 'al', rooms: ['lobby'], operator: false });
+    const first = await a.publish('lobby', say('1'), 'k1');
+    assert.ok(first.ok);
+
+    await nats.restart(false);
+    await waitUntil(() => seenA.health.at(-1) === 'up', 10_000, 'health up');
+    const again = await a.publish('lobby', say('again'), 'k1');
+    assert.ok(again.ok);
+    assert.notEqual(again.epoch, first.epoch);
+    assert.equal(again.duplicate, false);
+    await waitUntil(() => seenA.events.length === 2, 5_000, 'the new event');
+    assert.deepEqual(
+      seenA.events.map((event) => [event.epoch, event.seq, event.prevSeq]),
+      [
+        [first.epoch, first.seq, 0],
+        [again.epoch, again.seq, 0],
+      ],
+    );
+    assert.equal((await a.lookupNick('al'))?.node, a.nodeId);
+    const { bus: b } = await startBus(prefix);
+    await eventually(async () => ((await b.listMembers('lobby')).includes('al') ? true : undefined), 5_000, 'al listed again');
+  });
+});
