@@ -308,10 +308,10 @@ export class NatsBus implements Bus {
   // Connecting and reconnecting
 
   /** The stream, the buckets, the watches and this node's keys: at start and after every reconnect. */
-  async #establish(): Promise<void> {
+  async #establish(generation = this.#connectionGeneration): Promise<void> {
     this.#epoch = await this.#ensureStream();
     this.#buckets = await this.#openBuckets();
-    await this.#watchPresence(this.#buckets);
+    await this.#watchPresence(this.#buckets, generation);
     await this.#assertOwnKeys(this.#buckets);
   }
 
@@ -374,11 +374,17 @@ export class NatsBus implements Bus {
    * behind a watch would otherwise notice a restarted server only after missing heartbeats, and resume at
    * a revision a recreated bucket does not have.
    */
-  async #watchPresence(buckets: { nodes: KV; members: KV }): Promise<void> {
+  async #watchPresence(buckets: { nodes: KV; members: KV }, generation: number): Promise<void> {
     for (const watch of this.#watches) watch.stop();
     this.#mirror.heardEveryoneAt(Date.now());
     const nodes = await buckets.nodes.watch();
     const members = await buckets.members.watch();
+    if (generation !== this.#connectionGeneration) {
+      // A recovery overtaken by another loss of the connection: the next one watches.
+      nodes.stop();
+      members.stop();
+      return;
+    }
     this.#watches = [nodes, members];
     void this.#follow(nodes, (entry) => {
       if (entry.operation === 'PUT') this.#mirror.nodeHeard(entry.key, Date.now());
@@ -435,7 +441,7 @@ export class NatsBus implements Bus {
     // connection is lost again (the next reconnect starts over).
     while (generation === this.#connectionGeneration && !this.#closing) {
       try {
-        await this.#establish();
+        await this.#establish(generation);
         if (generation !== this.#connectionGeneration) return;
         if (this.#epoch !== previousEpoch)
           this.#options.log.warn({ previousEpoch, epoch: this.#epoch }, 'bus stream was recreated: every room was reset');

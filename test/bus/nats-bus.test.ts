@@ -237,17 +237,21 @@ describe('NatsBus on a private nats-server', () => {
     assert.equal((await bus.lookupNick('al'))?.node, 'rival');
   });
 
-  test('one live node reaps a node whose liveness lapsed: its members, nicks and liveness go', async () => {
+  test('one live node reaps a node whose liveness lapsed: its members, nicks and liveness go', async (t) => {
     const prefix = freshPrefix();
     const { bus: a, seen: seenA } = await startBus(prefix);
     const { bus: b, seen: seenB } = await startBus(prefix);
     const [nodes, members, nicks] = await Promise.all([bucket(prefix, 'nodes'), bucket(prefix, 'members'), bucket(prefix, 'nicks')]);
     const zed: NodeMember = { connectionId: 7, nick: 'Zed', rooms: ['lobby'], operator: false };
-    await nodes.put('crashed', JSON.stringify({ startedAt: Date.now() }));
+    const lastHeartbeatAt = Date.now();
+    await nodes.put('crashed', JSON.stringify({ startedAt: lastHeartbeatAt }));
     await members.put('crashed.7', JSON.stringify(zed));
     await nicks.create('zed', JSON.stringify({ nick: 'Zed', node: 'crashed', connectionId: 7 }));
     const allReaped = () => [...seenA.reaped, ...seenB.reaped];
     await waitUntil(() => allReaped().length > 0, timings.nickTtlMs + 5_000, 'a reap');
+    t.diagnostic(
+      `reaped ${Date.now() - lastHeartbeatAt} ms after its last heartbeat (TTL ${timings.nickTtlMs} ms, heartbeat ${timings.heartbeatMs} ms)`,
+    );
     assert.deepEqual(allReaped(), [{ node: 'crashed', members: [zed] }]);
     await eventually(
       async () => ((await members.get('crashed.7'))?.operation === 'DEL' ? true : undefined),
@@ -272,6 +276,79 @@ describe('NatsBus on a private nats-server', () => {
     assert.deepEqual(Object.fromEntries(await b.listRooms()), { lobby: 2, tea: 1 });
     b.removeMember(1);
     await eventually(async () => ((await a.listMembers('lobby')).length === 1 ? true : undefined), 5_000, 'Bo gone');
+  });
+
+  test("reads give each event the room's previous one, though other rooms interleave and history is trimmed", async () => {
+    const prefix = freshPrefix();
+    const { bus } = await startBus(prefix, { historySize: 3 });
+    const seqs: number[] = [];
+    for (let i = 1; i <= 5; i++) {
+      const result = await bus.publish('lobby', say(String(i)), `l${i}`);
+      await bus.publish('tea', say(`t${i}`), `t${i}`);
+      assert.ok(result.ok);
+      seqs.push(result.seq);
+    }
+    // lobby: 1, 3, 5, 7, 9; kept 5, 7, 9.
+    const last = await bus.readLast('lobby', 2);
+    assert.equal(last.position?.seq, seqs[4]);
+    assert.deepEqual(
+      last.events.map((event) => [event.text, event.seq, event.prevSeq]),
+      [
+        ['4', seqs[3], seqs[2]],
+        ['5', seqs[4], seqs[3]],
+      ],
+    );
+    // From a kept event on, the range knows its predecessor exactly.
+    assert.deepEqual(
+      (await bus.readRange('lobby', seqs[2]! + 1, seqs[4]!)).map((event) => [event.seq, event.prevSeq]),
+      [
+        [seqs[3], seqs[2]],
+        [seqs[4], seqs[3]],
+      ],
+    );
+    // Behind the trimmed part it cannot: the oldest kept event's predecessor is not a delivered one.
+    const fromTrimmed = await bus.readRange('lobby', seqs[0]! + 1, seqs[4]!);
+    assert.deepEqual(
+      fromTrimmed.map((event) => event.seq),
+      seqs.slice(2),
+    );
+    assert.notEqual(fromTrimmed[0]!.prevSeq, seqs[0]);
+    assert.deepEqual(await bus.readLast('nowhere', 5), { position: undefined, events: [] });
+    assert.deepEqual(await bus.readRange('tea', seqs[4]! + 2, seqs[4]! + 100), []);
+  });
+
+  test('a room with fewer events than the history size says its first had none before it', async () => {
+    const prefix = freshPrefix();
+    const { bus } = await startBus(prefix, { historySize: 3 });
+    await bus.publish('tea', say('t'), 't');
+    const first = await bus.publish('lobby', say('1'), 'l1');
+    assert.ok(first.ok);
+    assert.deepEqual(
+      (await bus.readLast('lobby', 5)).events.map((event) => [event.seq, event.prevSeq]),
+      [[first.seq, 0]],
+    );
+    assert.deepEqual(
+      (await bus.readRange('lobby', 1, first.seq)).map((event) => [event.seq, event.prevSeq]),
+      [[first.seq, 0]],
+    );
+  });
+
+  test('dropLiveEvery drops that share of the live feed, and the reads fill the holes', async () => {
+    const prefix = freshPrefix();
+    const { bus, seen } = await startBus(prefix, { dropLiveEvery: 3 });
+    await bus.subscribe('lobby');
+    for (let i = 1; i <= 9; i++) await bus.publish('lobby', say(String(i)), `l${i}`);
+    await waitUntil(() => seen.events.length === 6, 5_000, 'six of nine live events');
+    assert.deepEqual(
+      seen.events.map((event) => event.text),
+      ['1', '2', '4', '5', '7', '8'],
+    );
+    const gap = seen.events[2]!;
+    const filled = await bus.readRange('lobby', seen.events[1]!.seq + 1, gap.prevSeq);
+    assert.deepEqual(
+      filled.map((event) => [event.text, event.prevSeq]),
+      [['3', seen.events[1]!.seq]],
+    );
   });
 
   // These two restart the server: they come last.
