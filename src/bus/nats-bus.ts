@@ -149,6 +149,14 @@ export class NatsBus implements Bus {
     this.#heartbeat = setInterval(() => void this.#beat(), this.#options.timings.heartbeatMs);
   }
 
+  /** For tests: ends like `kill -9` — no more heartbeats, nothing released, the connection just gone. */
+  async crash(): Promise<void> {
+    this.#closing = true;
+    clearInterval(this.#heartbeat);
+    for (const watch of this.#watches) watch.stop();
+    await this.#nc?.close();
+  }
+
   async close(): Promise<void> {
     this.#closing = true;
     clearInterval(this.#heartbeat);
@@ -180,9 +188,11 @@ export class NatsBus implements Bus {
       });
       return { ok: true, seq: ack.seq, epoch: this.#epoch, duplicate: ack.duplicate };
     } catch (error) {
-      // Unknown outcome: the coordinator may retry with the same key (Nats-Msg-Id deduplicates it).
       this.#options.log.warn({ room, err: errorMessage(error) }, 'bus publish failed');
-      return unavailable;
+      // The server's refusal, or nobody to store it, leaves nothing stored. Anything else (a timeout, a lost
+      // connection) may have: the coordinator retries with the same key, which Nats-Msg-Id deduplicates.
+      const refused = error instanceof JetStreamApiError || (error instanceof errors.RequestError && error.isNoResponders());
+      return refused ? unavailable : { ok: false, reason: 'unknown' };
     }
   }
 
@@ -203,6 +213,7 @@ export class NatsBus implements Bus {
   }
 
   async readRange(room: string, fromSeq: number, toSeq: number): Promise<SequencedEvent[]> {
+    this.#requireUp();
     const subject = `${this.#subjects.room}.${room}`;
     const events: SequencedEvent[] = [];
     // Direct gets walk the room's kept events (next_by_subj exists on 2.9.10; a batch get is 2.11): a gap
@@ -219,6 +230,7 @@ export class NatsBus implements Bus {
   }
 
   async readLast(room: string, count: number): Promise<{ position: BusPosition | undefined; events: SequencedEvent[] }> {
+    this.#requireUp();
     const subject = `${this.#subjects.room}.${room}`;
     const last = await this.#jsm!.direct.getMessage(this.#stream, { last_by_subj: subject });
     if (last === null) return { position: undefined, events: [] };
@@ -257,6 +269,7 @@ export class NatsBus implements Bus {
   }
 
   async lookupNick(nickKey: string): Promise<NickHolder | undefined> {
+    this.#requireUp();
     return this.#holderIn(await this.#buckets!.nicks.get(nickKey));
   }
 
@@ -275,6 +288,7 @@ export class NatsBus implements Bus {
   }
 
   async listRooms(): Promise<Map<string, number>> {
+    this.#requireUp();
     const counts = new Map<string, number>();
     for (const member of this.#everyLiveMember()) {
       for (const room of member.rooms) counts.set(room, (counts.get(room) ?? 0) + 1);
@@ -283,6 +297,7 @@ export class NatsBus implements Bus {
   }
 
   async listMembers(room: string): Promise<string[]> {
+    this.#requireUp();
     return [...this.#everyLiveMember()].filter((member) => member.rooms.includes(room)).map((member) => member.nick);
   }
 
@@ -613,6 +628,11 @@ export class NatsBus implements Bus {
       await consumer.delete().catch(() => undefined);
     }
     return kept;
+  }
+
+  /** Reads fail at once while the bus is down, as publishes do, rather than wait for a reconnect. */
+  #requireUp(): void {
+    if (!this.#up) throw new Error(`NATS bus at ${this.#url} is down`);
   }
 
   #holderIn(entry: KvEntry | null): NickHolder | undefined {

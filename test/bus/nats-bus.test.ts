@@ -1,93 +1,30 @@
-// NatsBus against a private nats-server (file storage in a temporary directory, on a free port): what only
-// NATS does — outages, a restart that lost the store, KV expiry on 2.9 — besides the shared conformance suite.
+// NatsBus against nats-servers of this file's own: the shared conformance suite, then what only NATS does —
+// outages, a restart that lost the store, the KV expiry of 2.9, reads across trimmed history.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { pino } from 'pino';
+import { accepts, brokerBinaries, freePort, spawnFirst } from '../../bench/macro/private-brokers.ts';
 import type { BusHandlers, BusHealth, BusOptions, NodeMember, SequencedEvent } from '../../src/bus/bus.ts';
 import { NatsBus } from '../../src/bus/nats-bus.ts';
-import { waitUntil } from '../helpers/wait-until.ts';
+import { startTestBroker, type TestBroker } from '../helpers/private-broker.ts';
+import { sleep, waitUntil } from '../helpers/wait-until.ts';
+import { describeBusConformance, testTimings as timings } from './bus-conformance.ts';
 
 const host = '127.0.0.1';
-const timings = { heartbeatMs: 200, nickTtlMs: 1000 };
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, host);
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-async function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, host);
-    socket.once('connect', () => resolve(socket.destroy() !== undefined));
-    socket.once('error', () => resolve(false));
-  });
-}
-
-/** A nats-server -js of this test file's own; `restart` keeps its port, and its store unless told not to. */
-class PrivateNats {
-  readonly port: number;
-  readonly #jetstream: boolean;
-  #dir: string;
-  #child: ChildProcess | undefined;
-
-  constructor(port: number, { jetstream = true } = {}) {
-    this.port = port;
-    this.#jetstream = jetstream;
-    this.#dir = mkdtempSync(path.join(os.tmpdir(), 'roomcast-nats-bus-'));
-  }
-
-  get url(): string {
-    return `nats://${host}:${this.port}`;
-  }
-
-  async start(): Promise<void> {
-    this.#child = spawn(
-      '/usr/sbin/nats-server',
-      [...(this.#jetstream ? ['-js'] : []), '-a', host, '-p', String(this.port), '-sd', this.#dir],
-      { stdio: 'ignore' },
-    );
-    const deadline = Date.now() + 10_000;
-    while (!(await accepts(this.port))) {
-      if (Date.now() > deadline) throw new Error(`nats-server on ${this.port} did not start`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  async stop(): Promise<void> {
-    const child = this.#child;
-    if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
-  }
-
-  async restart(keepData: boolean): Promise<void> {
-    await this.stop();
-    if (!keepData) {
-      rmSync(this.#dir, { recursive: true, force: true });
-      this.#dir = mkdtempSync(path.join(os.tmpdir(), 'roomcast-nats-bus-'));
-    }
-    await this.start();
-  }
-
-  async dispose(): Promise<void> {
-    await this.stop();
-    rmSync(this.#dir, { recursive: true, force: true });
-  }
-}
+describeBusConformance('NatsBus', async () => {
+  const broker = await startTestBroker('nats');
+  return {
+    makeBus: (options) => new NatsBus(broker.url, options),
+    crash: (bus) => (bus as NatsBus).crash(),
+    close: () => broker.dispose(),
+  };
+});
 
 const silent = pino({ level: 'silent' });
 let prefixes = 0;
@@ -126,12 +63,12 @@ async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: num
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
   }
 }
 
 describe('NatsBus on a private nats-server', () => {
-  let nats: PrivateNats;
+  let nats: TestBroker;
   const buses: NatsBus[] = [];
   const clients: NatsConnection[] = [];
 
@@ -151,8 +88,7 @@ describe('NatsBus on a private nats-server', () => {
   }
 
   before(async () => {
-    nats = new PrivateNats(await freePort());
-    await nats.start();
+    nats = await startTestBroker('nats');
   });
 
   after(async () => {
@@ -168,16 +104,20 @@ describe('NatsBus on a private nats-server', () => {
   });
 
   test('start says so when the server has no JetStream', async () => {
-    const plain = new PrivateNats(await freePort(), { jetstream: false });
+    const port = await freePort();
+    const { child } = await spawnFirst(brokerBinaries.nats, ['-a', host, '-p', String(port)], os.tmpdir());
     try {
-      await plain.start();
-      const bus = new NatsBus(plain.url, busOptions(freshPrefix()));
+      while (!(await accepts(port))) await sleep(20);
+      const url = `nats://${host}:${port}`;
+      const bus = new NatsBus(url, busOptions(freshPrefix()));
       await assert.rejects(
         bus.start(recorder().handlers),
-        (error: Error) => error.message.includes(plain.url) && /JetStream/.test(error.message),
+        (error: Error) => error.message.includes(url) && /JetStream/.test(error.message),
       );
     } finally {
-      await plain.dispose();
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
     }
   });
 
@@ -217,7 +157,7 @@ describe('NatsBus on a private nats-server', () => {
     const { bus: a } = await startBus(prefix);
     const { bus: b } = await startBus(prefix);
     assert.deepEqual(await a.claimNick('al', { nick: 'Al', node: a.nodeId, connectionId: 1 }), { ok: true });
-    await new Promise((resolve) => setTimeout(resolve, 3 * timings.nickTtlMs));
+    await sleep(3 * timings.nickTtlMs);
     assert.deepEqual(await b.claimNick('al', { nick: 'AL', node: b.nodeId, connectionId: 2 }), {
       ok: false,
       heldBy: { nick: 'Al', node: a.nodeId, connectionId: 1 },
@@ -246,8 +186,16 @@ describe('NatsBus on a private nats-server', () => {
     const lastHeartbeatAt = Date.now();
     await nodes.put('crashed', JSON.stringify({ startedAt: lastHeartbeatAt }));
     await members.put('crashed.7', JSON.stringify(zed));
-    await nicks.create('zed', JSON.stringify({ nick: 'Zed', node: 'crashed', connectionId: 7 }));
+    const zedHolder = JSON.stringify({ nick: 'Zed', node: 'crashed', connectionId: 7 });
+    let zedRevision = await nicks.create('zed', zedHolder);
     const allReaped = () => [...seenA.reaped, ...seenB.reaped];
+    // The nick is kept fresh until the reap, so that only the reaper can have freed it.
+    const refreshing = (async () => {
+      while (allReaped().length === 0) {
+        zedRevision = await nicks.update('zed', zedHolder, zedRevision);
+        await sleep(timings.heartbeatMs);
+      }
+    })();
     await waitUntil(() => allReaped().length > 0, timings.nickTtlMs + 5_000, 'a reap');
     t.diagnostic(
       `reaped ${Date.now() - lastHeartbeatAt} ms after its last heartbeat (TTL ${timings.nickTtlMs} ms, heartbeat ${timings.heartbeatMs} ms)`,
@@ -258,11 +206,12 @@ describe('NatsBus on a private nats-server', () => {
       5_000,
       'the member key deleted',
     );
-    assert.equal(await a.lookupNick('zed'), undefined);
-    assert.equal((await nodes.get('crashed'))?.operation, 'DEL');
+    await refreshing;
+    await eventually(async () => ((await a.lookupNick('zed')) === undefined ? true : undefined), timings.nickTtlMs / 2, 'the nick freed');
+    await eventually(async () => ((await nodes.get('crashed'))?.operation !== 'PUT' ? true : undefined), 5_000, 'the liveness key gone');
     assert.deepEqual(await b.listMembers('lobby'), []);
     // Nobody reaps it twice.
-    await new Promise((resolve) => setTimeout(resolve, 3 * timings.heartbeatMs));
+    await sleep(3 * timings.heartbeatMs);
     assert.equal(allReaped().length, 1);
   });
 
@@ -364,7 +313,7 @@ describe('NatsBus on a private nats-server', () => {
     assert.ok(before.every((result) => result.ok));
     await waitUntil(() => seenA.events.length === 2 && seenB.events.length === 2, 5_000, 'both events on both nodes');
 
-    await nats.stop();
+    await nats.kill();
     await waitUntil(() => seenA.health.includes('down') && seenB.health.includes('down'), 5_000, 'health down');
     const refusedAt = Date.now();
     assert.deepEqual(await a.publish('lobby', say('lost'), 'k3'), { ok: false, reason: 'unavailable' });
@@ -372,7 +321,7 @@ describe('NatsBus on a private nats-server', () => {
     assert.deepEqual(await b.claimNick('bo', { nick: 'bo', node: b.nodeId, connectionId: 2 }), { ok: false, unavailable: true });
     assert.equal(await b.sendToNode(a.nodeId, { type: 'kick', to: 1, by: 'op', reason: 'x' }), 'unavailable');
 
-    await nats.restart(true);
+    await nats.start({ keepData: true });
     await waitUntil(() => seenA.health.at(-1) === 'up' && seenB.health.at(-1) === 'up', 10_000, 'health up');
     assert.deepEqual(seenA.health, ['down', 'up']);
     const afterOutage = await b.publish('lobby', say('3'), 'k4');
@@ -398,7 +347,8 @@ describe('NatsBus on a private nats-server', () => {
     const first = await a.publish('lobby', say('1'), 'k1');
     assert.ok(first.ok);
 
-    await nats.restart(false);
+    await nats.kill();
+    await nats.start({ keepData: false });
     await waitUntil(() => seenA.health.at(-1) === 'up', 10_000, 'health up');
     const again = await a.publish('lobby', say('again'), 'k1');
     assert.ok(again.ok);
