@@ -40,16 +40,30 @@ import type {
   PublishResult,
   SequencedEvent,
 } from './bus.ts';
+import { LiveReorder } from './live-reorder.ts';
 import { PresenceMirror } from './presence-mirror.ts';
 
 const connectTimeoutMs = 5_000;
 const requestTimeoutMs = 2_000;
 const duplicateWindowMs = 120_000;
 const reapLockTtlMs = 60_000;
+/**
+ * Member keys expire after an hour unless rewritten (every quarter of it): a delete leaves a marker on
+ * 2.9, and without a max_age every connection that ever was would stay in the bucket as one.
+ */
+const memberKeysMaxAgeMs = 3_600_000;
 const reconnectTimeWaitMs = 250;
 /** A connection whose server stops answering pings is dropped (and health goes down) within about 3 s. */
 const pingIntervalMs = 1_000;
 const nanosPerMs = 1_000_000;
+/** How long a live event may wait for its predecessor (live-reorder.ts); a swap resolves within microseconds. */
+const reorderWindowMs = 50;
+
+interface LiveRoom {
+  subscription: Subscription;
+  reorder: LiveReorder;
+  releaseTimer: NodeJS.Timeout | undefined;
+}
 
 interface HeldNick {
   holder: NickHolder;
@@ -97,13 +111,14 @@ export class NatsBus implements Bus {
   #closing = false;
   #heartbeat: NodeJS.Timeout | undefined;
   #heartbeatRunning = false;
-  readonly #rooms = new Map<string, Subscription>();
+  readonly #rooms = new Map<string, LiveRoom>();
   readonly #heldNicks = new Map<string, HeldNick>();
   readonly #members = new Map<number, NodeMember>();
   /** Member keys this node wrote and has not yet deleted: an outage may have swallowed a delete. */
   readonly #writtenMemberKeys = new Set<string>();
   readonly #reaping = new Set<string>();
   #liveEventsSeen = 0;
+  #membersWrittenAtMs = 0;
 
   constructor(url: string, options: BusOptions) {
     this.#url = url;
@@ -153,6 +168,7 @@ export class NatsBus implements Bus {
   async crash(): Promise<void> {
     this.#closing = true;
     clearInterval(this.#heartbeat);
+    this.#forgetLiveOrder();
     for (const watch of this.#watches) watch.stop();
     await this.#nc?.close();
   }
@@ -171,6 +187,7 @@ export class NatsBus implements Bus {
       await nodes.delete(this.nodeId).catch(() => undefined);
     }
     this.#up = false;
+    this.#forgetLiveOrder();
     for (const watch of this.#watches) watch.stop();
     // drain() waits for the server; a bus that is down has nothing to flush.
     await (nc.isClosed() ? Promise.resolve() : this.#downReported ? nc.close() : nc.drain().catch(() => nc.close()));
@@ -201,14 +218,17 @@ export class NatsBus implements Bus {
     const subscription = this.#nc!.subscribe(`${this.#subjects.live}.${room}`, {
       callback: (error, msg) => this.#onLive(room, error, msg),
     });
-    this.#rooms.set(room, subscription);
+    this.#rooms.set(room, { subscription, reorder: new LiveReorder(), releaseTimer: undefined });
     // Live at the server once it answered a ping sent after the SUB; while down, the client re-sends the
     // SUB on reconnect, before health is up again.
     if (this.#up) await this.#nc!.flush();
   }
 
   async unsubscribe(room: string): Promise<void> {
-    this.#rooms.get(room)?.unsubscribe();
+    const live = this.#rooms.get(room);
+    if (live === undefined) return;
+    live.subscription.unsubscribe();
+    clearTimeout(live.releaseTimer);
     this.#rooms.delete(room);
   }
 
@@ -378,7 +398,7 @@ export class NatsBus implements Bus {
     const [nicks, nodes, members, locks] = await Promise.all([
       kvm.create(name('nicks'), { history: 1, ttl: nickTtlMs }),
       kvm.create(name('nodes'), { history: 1, ttl: nickTtlMs }),
-      kvm.create(name('members'), { history: 1 }),
+      kvm.create(name('members'), { history: 1, ttl: memberKeysMaxAgeMs }),
       kvm.create(name('locks'), { history: 1, ttl: reapLockTtlMs }),
     ]);
     return { nicks, nodes, members, locks };
@@ -425,6 +445,7 @@ export class NatsBus implements Bus {
   /** Liveness, members (and deletes an outage swallowed), nicks: what this node holds, written again. */
   async #assertOwnKeys(buckets: { nodes: KV; members: KV }): Promise<void> {
     await buckets.nodes.put(this.nodeId, JSON.stringify({ startedAt: Date.now() }));
+    this.#membersWrittenAtMs = Date.now();
     const current = new Set([...this.#members.keys()].map((connectionId) => this.#memberKey(connectionId)));
     await Promise.all([
       ...[...this.#members.values()].map((member) => this.#putMember(member)),
@@ -443,6 +464,7 @@ export class NatsBus implements Bus {
   #wentDown(error: string): void {
     this.#connectionGeneration++;
     this.#up = false;
+    this.#forgetLiveOrder();
     if (this.#downReported || this.#closing) return;
     this.#downReported = true;
     this.#options.log.warn({ url: this.#url, error }, 'bus down');
@@ -460,6 +482,7 @@ export class NatsBus implements Bus {
         if (generation !== this.#connectionGeneration) return;
         if (this.#epoch !== previousEpoch)
           this.#options.log.warn({ previousEpoch, epoch: this.#epoch }, 'bus stream was recreated: every room was reset');
+        this.#forgetLiveOrder();
         this.#up = true;
         this.#downReported = false;
         this.#options.log.info({ url: this.#url }, 'bus up');
@@ -479,9 +502,12 @@ export class NatsBus implements Bus {
     this.#heartbeatRunning = true;
     try {
       const { nodes } = this.#buckets!;
+      const rewriteMembers = Date.now() - this.#membersWrittenAtMs > memberKeysMaxAgeMs / 4;
+      if (rewriteMembers) this.#membersWrittenAtMs = Date.now();
       await Promise.allSettled([
         nodes.put(this.nodeId, JSON.stringify({ startedAt: Date.now() })),
         ...[...this.#heldNicks.keys()].map((nickKey) => this.#renewNick(nickKey)),
+        ...(rewriteMembers ? [...this.#members.values()].map((member) => this.#putMember(member)) : []),
       ]);
       for (const dead of this.#mirror.deadNodes(this.nodeId, Date.now())) {
         if (!this.#reaping.has(dead) && this.#up) void this.#reap(dead);
@@ -558,10 +584,28 @@ export class NatsBus implements Bus {
   #onLive(room: string, error: Error | null, msg: Msg): void {
     if (error !== null || !this.#up) return; // While recovering the epoch may be stale; the catch-up after `up` covers it.
     if (this.#options.dropLiveEvery > 0 && ++this.#liveEventsSeen % this.#options.dropLiveEvery === 0) return;
+    const live = this.#rooms.get(room);
     const seq = Number(msg.headers?.get('Nats-Sequence'));
     const prevSeq = Number(msg.headers?.get('Nats-Last-Sequence') || 0);
-    if (!(seq > 0)) return;
-    this.#handlers!.event({ ...decodeBusEvent(msg.string()), room, epoch: this.#epoch, seq, prevSeq });
+    if (live === undefined || !(seq > 0)) return;
+    for (const event of live.reorder.accept({ ...decodeBusEvent(msg.string()), room, epoch: this.#epoch, seq, prevSeq })) {
+      this.#handlers!.event(event);
+    }
+    if (live.reorder.holding && live.releaseTimer === undefined) {
+      live.releaseTimer = setTimeout(() => {
+        live.releaseTimer = undefined;
+        for (const event of live.reorder.release()) this.#handlers!.event(event);
+      }, reorderWindowMs);
+    }
+  }
+
+  /** Events held across an outage are dropped: the coordinator's catch-up after `up` reads them. */
+  #forgetLiveOrder(): void {
+    for (const live of this.#rooms.values()) {
+      clearTimeout(live.releaseTimer);
+      live.releaseTimer = undefined;
+      live.reorder = new LiveReorder();
+    }
   }
 
   #onNodeMessage(error: Error | null, msg: Msg): void {

@@ -2,6 +2,7 @@
 // outages, a restart that lost the store, the KV expiry of 2.9, reads across trimmed history.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { after, before, describe, test } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -9,7 +10,7 @@ import { type KV, Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { pino } from 'pino';
 import { accepts, brokerBinaries, freePort, spawnFirst } from '../../bench/macro/private-brokers.ts';
-import type { BusHandlers, BusHealth, BusOptions, NodeMember, SequencedEvent } from '../../src/bus/bus.ts';
+import type { BusHandlers, BusHealth, BusOptions, NodeMember, PublishResult, SequencedEvent } from '../../src/bus/bus.ts';
 import { NatsBus } from '../../src/bus/nats-bus.ts';
 import { startTestBroker, type TestBroker } from '../helpers/private-broker.ts';
 import { sleep, waitUntil } from '../helpers/wait-until.ts';
@@ -336,6 +337,37 @@ describe('NatsBus on a private nats-server', () => {
       );
     }
     assert.equal((await b.lookupNick('al'))?.node, a.nodeId);
+  });
+
+  test('a publish in flight when the server froze is unknown; its retry with the same key appends it once', async () => {
+    const prefix = freshPrefix();
+    const { bus, seen } = await startBus(prefix);
+    process.kill(nats.pid!, 'SIGSTOP');
+    // A stop takes effect when the kernel next schedules the target: wait until it shows as stopped.
+    await waitUntil(() => /^\d+ \(.*\) T/.test(readFileSync(`/proc/${nats.pid}/stat`, 'utf8')), 5_000, 'nats-server to stop');
+    let result: PublishResult;
+    try {
+      result = await bus.publish('lobby', say('frozen'), 'k-frozen');
+    } finally {
+      process.kill(nats.pid!, 'SIGCONT');
+    }
+    assert.deepEqual(result, { ok: false, reason: 'unknown' });
+    // The freeze may have cost the connection (unanswered pings): then wait for the bus to be back.
+    await waitUntil(() => !seen.health.includes('down') || seen.health.at(-1) === 'up', 15_000, 'the bus back');
+    const retried = await eventually(
+      async () => {
+        const again = await bus.publish('lobby', say('frozen'), 'k-frozen');
+        return again.ok ? again : undefined;
+      },
+      10_000,
+      'the retry to go through',
+    );
+    assert.ok(retried.ok);
+    const { events } = await bus.readLast('lobby', 10);
+    assert.deepEqual(
+      events.map((event) => event.text),
+      ['frozen'],
+    );
   });
 
   test('a restart that lost the store: a new epoch, rooms start over, nicks are claimed again', async () => {
