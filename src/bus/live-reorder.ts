@@ -8,10 +8,15 @@
 import type { SequencedEvent } from './bus.ts';
 
 export class LiveReorder {
-  /** The newest event passed on; undefined until the first. */
+  /** The newest event passed on (or the room's last before its feed started); undefined: not known. */
   #last: number | undefined;
   /** Events waiting for their predecessor, by the predecessor's sequence. */
   readonly #held = new Map<number, SequencedEvent>();
+
+  /** `last`: the room's last event read before subscribing (0: none), so even the first two can be put in order. */
+  constructor(last?: number) {
+    this.#last = last;
+  }
 
   /** What can go on now, in order. */
   accept(event: SequencedEvent): SequencedEvent[] {

@@ -215,10 +215,19 @@ export class NatsBus implements Bus {
 
   async subscribe(room: string): Promise<void> {
     if (this.#rooms.has(room)) return;
+    // Read before the subscription is live: every event after it arrives live, so the first can be put in
+    // order too. Down, it is not known; the first events then pass as they come.
+    const last = this.#up
+      ? await this.#jsm!.direct.getMessage(this.#stream, { last_by_subj: `${this.#subjects.room}.${room}` }).then(
+          (stored) => stored?.seq ?? 0,
+          () => undefined,
+        )
+      : undefined;
+    if (this.#rooms.has(room)) return;
     const subscription = this.#nc!.subscribe(`${this.#subjects.live}.${room}`, {
       callback: (error, msg) => this.#onLive(room, error, msg),
     });
-    this.#rooms.set(room, { subscription, reorder: new LiveReorder(), releaseTimer: undefined });
+    this.#rooms.set(room, { subscription, reorder: new LiveReorder(last), releaseTimer: undefined });
     // Live at the server once it answered a ping sent after the SUB; while down, the client re-sends the
     // SUB on reconnect, before health is up again.
     if (this.#up) await this.#nc!.flush();

@@ -51,6 +51,12 @@ describe('LiveReorder', () => {
     assert.deepEqual(seqs(reorder.accept(event(10, 9))), [10]);
   });
 
+  test("seeded with the room's last event, it orders even the first two", () => {
+    const reorder = new LiveReorder(0);
+    assert.deepEqual(seqs(reorder.accept(event(2, 1))), []);
+    assert.deepEqual(seqs(reorder.accept(event(1, 0))), [1, 2]);
+  });
+
   test('repeats pass through for the coordinator to drop', () => {
     const reorder = new LiveReorder();
     reorder.accept(event(4, 2));
@@ -63,10 +69,10 @@ describe('LiveReorder', () => {
       fc.property(fc.array(fc.boolean(), { minLength: 2, maxLength: 60 }), (swaps) => {
         const stream = swaps.map((_, i) => event(2 * i + 2, 2 * i));
         const arrival = [...stream];
-        for (let i = 1; i < arrival.length - 1; i += 2) {
+        for (let i = 0; i < arrival.length - 1; i += 2) {
           if (swaps[i]) [arrival[i], arrival[i + 1]] = [arrival[i + 1]!, arrival[i]!];
         }
-        const reorder = new LiveReorder();
+        const reorder = new LiveReorder(0);
         const out = arrival.flatMap((e) => reorder.accept(e));
         assert.deepEqual(seqs(out), seqs(stream));
       }),
