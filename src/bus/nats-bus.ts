@@ -25,7 +25,7 @@ import {
 } from '@nats-io/jetstream';
 import { type KV, type KvEntry, Kvm, type KvWatchEntry } from '@nats-io/kv';
 import { connect, errors, type Msg, type NatsConnection, type QueuedIterator, type Subscription } from '@nats-io/transport-node';
-import { decodeBusEvent, encodeBusEvent } from './bus-event-codec.ts';
+import { decodeBusEvent, encodeBusEvent } from './nats-wire.ts';
 import type {
   Bus,
   BusEpoch,
@@ -41,6 +41,7 @@ import type {
   SequencedEvent,
 } from './bus.ts';
 import { LiveReorder } from './live-reorder.ts';
+import { roomCounts, roomNicks } from './member-listings.ts';
 import { PresenceMirror } from './presence-mirror.ts';
 
 const connectTimeoutMs = 5_000;
@@ -318,16 +319,12 @@ export class NatsBus implements Bus {
 
   async listRooms(): Promise<Map<string, number>> {
     this.#requireUp();
-    const counts = new Map<string, number>();
-    for (const member of this.#everyLiveMember()) {
-      for (const room of member.rooms) counts.set(room, (counts.get(room) ?? 0) + 1);
-    }
-    return counts;
+    return roomCounts(this.#everyLiveMember());
   }
 
   async listMembers(room: string): Promise<string[]> {
     this.#requireUp();
-    return [...this.#everyLiveMember()].filter((member) => member.rooms.includes(room)).map((member) => member.nick);
+    return roomNicks(this.#everyLiveMember(), room);
   }
 
   async whois(nickKey: string): Promise<(NickHolder & { rooms: string[]; operator: boolean }) | undefined> {

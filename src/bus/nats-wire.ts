@@ -1,4 +1,5 @@
-// A room event as it travels on a bus: a JSON array, so the field names are not repeated in every message.
+// A room event as NatsBus stores it in the stream: a JSON array without field names, the same array as
+// redis-wire.ts (the sequence and the previous one travel in NATS headers instead).
 import type { BusRoomEvent } from './bus.ts';
 
 type WireEvent = [kind: BusRoomEvent['kind'], nick: string, text: string, timeMs: number, node: string, connectionId: number];
