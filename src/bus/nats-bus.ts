@@ -3,11 +3,13 @@
 // and keeps the last `historySize` of each (max_msgs_per_subject). Centrifugo's NATS broker has no history
 // (centrifugal/centrifugo internal/natsbroker/broker.go), so the live feed is JetStream's RePublish: every
 // stored event is re-sent on core NATS with its stream sequence and the sequence of the room's previous
-// event (nats-server v2.9.10 server/stream.go 3959–3966), the pair the coordinator's gap check needs.
+// event (nats-server v2.9.10 server/stream.go 3959–3966), the pair the coordinator's gap check needs; two
+// events stored at once may go out swapped, and live-reorder.ts puts them back.
 //
 // Nicks, liveness and members are KV buckets. 2.9.10 has no per-key TTL, so the nick and liveness buckets
 // expire every key after `nickTtlMs` (their max_age) and this node rewrites its keys every `heartbeatMs`.
-// Node-to-node messages are core request/reply on `roomcast.<prefix>.node.<node>`.
+// Every node watches liveness and members into a PresenceMirror and answers listings from it. Node-to-node
+// messages are core request/reply on `roomcast.<prefix>.node.<node>`.
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
