@@ -146,7 +146,7 @@ export class ServerMetrics {
   readonly #stats: () => Promise<ServerStats>;
   readonly #statsTimeoutMs: number;
   readonly #own = new Registry();
-  readonly #registry: Registry;
+  #registry: Registry;
   readonly #families = new Map<string, { spec: MetricSpec; metric: Counter | Gauge }>();
   readonly #workerTotals = new WorkerCounterTotals(workerCounters.map(([key]) => key));
   #scrape: Promise<string> | undefined;
@@ -207,8 +207,12 @@ export class ServerMetrics {
     const { bus } = coordinator;
     if (bus !== undefined) {
       // Defined on a node's first record with a bus: without one, no bus series at all (not a 0 that reads as down).
-      for (const [, spec] of entries(busMetrics)) this.#define(spec, false);
-      this.#define(busUp, false);
+      if (!this.#families.has(busUp.name)) {
+        for (const [, spec] of entries(busMetrics)) this.#define(spec, false);
+        this.#define(busUp, false);
+        // A merged registry holds the metrics it was made with: make it again with these.
+        this.#registry = Registry.merge([processMetrics(), this.#own]);
+      }
       for (const [key, spec] of entries(busMetrics)) this.#set(spec, bus[key]);
       this.#set(busUp, bus.up ? 1 : 0);
     }
