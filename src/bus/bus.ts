@@ -73,8 +73,12 @@ export type NodeMessage =
   | { type: 'private'; to: number; from: string; toNick: string; text: string }
   | { type: 'kick'; to: number; by: string; reason: string };
 
-/** `up`: connected and subscribed; after a `down`, the coordinator catches every room up. */
-export type BusHealth = { state: 'up' } | { state: 'down'; error: string };
+/**
+ * `up`: connected and subscribed; after a `down`, the coordinator catches every room up. `reaped`: this
+ * node was away longer than its nicks' TTL and a peer announced its users' quits meanwhile, so the
+ * coordinator announces them again (they never left).
+ */
+export type BusHealth = { state: 'up'; reaped?: boolean } | { state: 'down'; error: string };
 
 /** How a bus reports to its coordinator; set once, by `start`. */
 export interface BusHandlers {

@@ -490,11 +490,12 @@ export class NatsBus implements Bus {
         if (generation !== this.#connectionGeneration) return;
         if (this.#epoch !== previousEpoch)
           this.#options.log.warn({ previousEpoch, epoch: this.#epoch }, 'bus stream was recreated: every room was reset');
+        const reaped = await this.#reapedWhileAway();
         this.#forgetLiveOrder();
         this.#up = true;
         this.#downReported = false;
-        this.#options.log.info({ url: this.#url }, 'bus up');
-        this.#handlers!.health({ state: 'up' });
+        this.#options.log.info({ url: this.#url, reaped }, 'bus up');
+        this.#handlers!.health({ state: 'up', reaped });
         return;
       } catch (error) {
         this.#options.log.warn({ err: errorMessage(error) }, 'bus recovery failed; retrying');
@@ -553,6 +554,16 @@ export class NatsBus implements Bus {
     });
     held.busy = renewal;
     return renewal;
+  }
+
+  /** Whether a peer took the lock to reap this node while it was away (see BusHealth). */
+  async #reapedWhileAway(): Promise<boolean> {
+    const locks = this.#buckets!.locks;
+    const lock = await locks.get(`reap.${this.nodeId}`).catch(() => null);
+    if (lock === null || lock.operation !== 'PUT') return false;
+    // Told once: a second outage within the lock's life must not look like a second reaping.
+    await locks.delete(`reap.${this.nodeId}`).catch(() => {});
+    return true;
   }
 
   async #reap(dead: string): Promise<void> {

@@ -68,6 +68,8 @@ export class RedisBus implements Bus {
   #state: BusState = 'new';
   #lastError = '';
   #recovering = false;
+  /** Whether a peer reaped this node during the outage just ended (see BusHealth). */
+  #reapedWhileAway = false;
   #beating = false;
   #heartbeat: NodeJS.Timeout | undefined;
   #roomsRenewedAtMs = 0;
@@ -361,7 +363,7 @@ export class RedisBus implements Bus {
       this.#judgeAfterMs = Date.now() + this.#options.timings.nickTtlMs;
       this.#lastError = '';
       this.#options.log.info('bus: up');
-      this.#handlers!.health({ state: 'up' });
+      this.#handlers!.health({ state: 'up', reaped: this.#reapedWhileAway });
     } catch (error) {
       // Still down: the next `ready` or heartbeat tries again.
       this.#options.log.warn({ err: error }, 'bus: recovery failed');
@@ -373,8 +375,12 @@ export class RedisBus implements Bus {
   /** This node's liveness, presence and nicks as before the outage, and its subscriptions live. */
   async #reassert(): Promise<void> {
     const reaper = await this.#cmd.get(this.#keys.reap(this.nodeId));
-    if (reaper !== null && reaper !== this.nodeId)
+    this.#reapedWhileAway = reaper !== null && reaper !== this.nodeId;
+    if (this.#reapedWhileAway) {
       this.#options.log.warn({ reaper }, 'bus: this node was reaped while away; re-asserting it');
+      // Told once: a second outage within the lock's life must not look like a second reaping.
+      await this.#cmd.del(this.#keys.reap(this.nodeId));
+    }
     await this.#assertLiveness();
     await this.#rewriteMembers();
     await this.#renewNicks();

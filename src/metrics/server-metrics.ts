@@ -6,7 +6,7 @@
 // table: each table is typed to have an entry for every numeric field, so tsc names the table to extend.
 // Entries that share a metric name form one family told apart by their labels (same type and help).
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import type { AcceptorStats, ConnectionWorkerStats, CoordinatorStats, ServerStats } from '../control-api.ts';
+import type { AcceptorStats, BusStats, ConnectionWorkerStats, CoordinatorStats, ServerStats } from '../control-api.ts';
 import type { ThreadLoad } from '../thread-load.ts';
 import { WorkerCounterTotals } from './worker-counter-totals.ts';
 
@@ -44,6 +44,15 @@ const acceptorMetrics: Record<Exclude<NumericKey<AcceptorStats>, keyof ThreadLoa
   workerRestarts: counter('roomcast_worker_restarts_total', 'Connection workers that died and were replaced'),
   failedHandoffs: counter('roomcast_failed_handoffs_total', 'Sockets handed to a worker that died before adopting them'),
 };
+
+/** With --bus only: this node's link to the bus and what its room feeds met. */
+const busMetrics: Record<NumericKey<BusStats>, MetricSpec> = {
+  publishing: gauge('roomcast_bus_publishes_in_flight', 'Room events this node published and the bus has not answered yet'),
+  gapFills: counter('roomcast_bus_gap_fills_total', 'Gaps in a room feed read back from the bus'),
+  resets: counter('roomcast_bus_resets_total', 'Rooms restarted because the bus lost their history'),
+  missed: counter('roomcast_bus_missed_gaps_total', 'Gaps the bus no longer held: members were told lines were missed'),
+};
+const busUp = gauge('roomcast_bus_up', '1 while this node is connected to its bus, 0 while it is not (absent without --bus)');
 
 const coordinatorMetrics: Record<Exclude<NumericKey<CoordinatorStats>, keyof ThreadLoad>, MetricSpec> = {
   nicks: gauge('roomcast_nicks', 'Nicknames in use'),
@@ -137,7 +146,7 @@ export class ServerMetrics {
   readonly #stats: () => Promise<ServerStats>;
   readonly #statsTimeoutMs: number;
   readonly #own = new Registry();
-  readonly #registry: Registry;
+  #registry: Registry;
   readonly #families = new Map<string, { spec: MetricSpec; metric: Counter | Gauge }>();
   readonly #workerTotals = new WorkerCounterTotals(workerCounters.map(([key]) => key));
   #scrape: Promise<string> | undefined;
@@ -195,6 +204,18 @@ export class ServerMetrics {
     for (const { metric } of this.#families.values()) metric.reset();
     for (const [key, spec] of entries(acceptorMetrics)) this.#set(spec, acceptor[key]);
     for (const [key, spec] of entries(coordinatorMetrics)) this.#set(spec, coordinator[key]);
+    const { bus } = coordinator;
+    if (bus !== undefined) {
+      // Defined on a node's first record with a bus: without one, no bus series at all (not a 0 that reads as down).
+      if (!this.#families.has(busUp.name)) {
+        for (const [, spec] of entries(busMetrics)) this.#define(spec, false);
+        this.#define(busUp, false);
+        // A merged registry holds the metrics it was made with: make it again with these.
+        this.#registry = Registry.merge([processMetrics(), this.#own]);
+      }
+      for (const [key, spec] of entries(busMetrics)) this.#set(spec, bus[key]);
+      this.#set(busUp, bus.up ? 1 : 0);
+    }
     const totals = this.#workerTotals.update(workers);
     for (const [key, spec] of workerCounters) this.#set(spec, totals[key]);
     const threads: [string, ThreadLoad][] = [

@@ -24,5 +24,12 @@ export function statsLines({ acceptor, coordinator, workers }: ServerStats): str
     `coordinator: ${loop(coordinator)}, heap ${mib(coordinator.heapUsedBytes)} MiB, ` +
       `overload ${coordinator.overloadMs} ms (${coordinator.overloads} times)`,
   ];
+  const { bus } = coordinator;
+  if (bus !== undefined) {
+    lines.push(
+      `bus: node ${bus.node}, ${bus.up ? 'up' : 'DOWN'}, publishes in flight ${bus.publishing}, gap fills ${bus.gapFills}, ` +
+        `rooms reset ${bus.resets}, gaps missed ${bus.missed}`,
+    );
+  }
   return lines.map((line) => infoLine(line)).join('');
 }

@@ -163,3 +163,21 @@ test('a scrape whose threads never answer fails after the timeout, and the next 
   await assert.rejects(metrics.scrape(), /did not answer within 20 ms/);
   assert.equal(sampleValue(parsePrometheusText(await metrics.scrape()), 'roomcast_nicks'), 51);
 });
+
+test('a node with a bus reports its link and its room feeds; one without has no bus series', async () => {
+  const bus = { node: 'n1', up: false, publishing: 12, gapFills: 3, resets: 1, missed: 2 };
+  const withBus = parsePrometheusText(
+    await new ServerMetrics(async () => ({ ...stats, coordinator: { ...stats.coordinator, bus } })).scrape(),
+  );
+  for (const [name, value] of [
+    ['roomcast_bus_up', 0],
+    ['roomcast_bus_publishes_in_flight', 12],
+    ['roomcast_bus_gap_fills_total', 3],
+    ['roomcast_bus_resets_total', 1],
+    ['roomcast_bus_missed_gaps_total', 2],
+  ] as const) {
+    assert.equal(sampleValue(withBus, name), value, name);
+  }
+  const alone = parsePrometheusText(await new ServerMetrics(async () => stats).scrape());
+  assert.throws(() => sampleValue(alone, 'roomcast_bus_up'), /no sample roomcast_bus_up/);
+});

@@ -735,11 +735,21 @@ export class BusCoordinator {
     }
     this.#log.info('the chat bus is back');
     for (const member of this.#members.values()) this.#reply(member, { kind: 'info', text: busBackText });
+    if (health.state === 'up' && health.reaped === true) this.#rejoinAll();
     // Unknown outcomes first, with their keys: those the bus took are not appended again.
     for (const pending of [...this.#unknown.splice(0), ...this.#deferred.splice(0)]) {
       this.#sendToBus(this.#rooms.get(pending.room), pending, true);
     }
     for (const room of this.#rooms.values()) void this.#catchUp(room);
+  }
+
+  /** Peers announced this node's users quit while it was cut off: they are still here, so they join again. */
+  #rejoinAll(): void {
+    this.#log.warn({ users: this.#members.size }, 'this node was reaped while cut off from the bus; its users join their rooms again');
+    for (const member of this.#members.values()) {
+      for (const room of member.rooms) this.#publish(room, this.#eventOf(member, 'join', ''), undefined, true);
+      this.#showPresence(member);
+    }
   }
 
   #nodeMessage(message: NodeMessage): void {
@@ -783,7 +793,7 @@ export class BusCoordinator {
             {
               kind: 'quit',
               nick: member.nick,
-              text: 'connection lost: server stopped',
+              text: 'connection lost: server unreachable',
               timeMs: this.#clock(),
               node,
               connectionId: member.connectionId,
