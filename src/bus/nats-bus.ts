@@ -120,6 +120,8 @@ export class NatsBus implements Bus {
   /** Member keys this node wrote and has not yet deleted: an outage may have swallowed a delete. */
   readonly #writtenMemberKeys = new Set<string>();
   readonly #reaping = new Set<string>();
+  /** Before this time, this node judges no other dead (see #beat). */
+  #judgeAfterMs = 0;
   #liveEventsSeen = 0;
   #membersWrittenAtMs = 0;
 
@@ -163,6 +165,7 @@ export class NatsBus implements Bus {
     this.#nc.subscribe(`${this.#subjects.node}.${this.nodeId}`, { callback: (error, msg) => this.#onNodeMessage(error, msg) });
     await this.#nc.flush();
     this.#up = true;
+    this.#judgeAfterMs = Date.now() + this.#options.timings.nickTtlMs;
     void this.#followStatus(this.#nc);
     this.#heartbeat = setInterval(() => void this.#beat(), this.#options.timings.heartbeatMs);
   }
@@ -493,6 +496,7 @@ export class NatsBus implements Bus {
         const reaped = await this.#reapedWhileAway();
         this.#forgetLiveOrder();
         this.#up = true;
+        this.#judgeAfterMs = Date.now() + this.#options.timings.nickTtlMs;
         this.#downReported = false;
         this.#options.log.info({ url: this.#url, reaped }, 'bus up');
         this.#handlers!.health({ state: 'up', reaped });
@@ -518,6 +522,10 @@ export class NatsBus implements Bus {
         ...[...this.#heldNicks.keys()].map((nickKey) => this.#renewNick(nickKey)),
         ...(rewriteMembers ? [...this.#members.values()].map((member) => this.#putMember(member)) : []),
       ]);
+      // Every node's liveness lapses during an outage longer than the nick TTL, and a store that lost its
+      // data replays none of it to the watch: the first node back would reap the others before their own
+      // recoveries re-put them. So a node judges others only once it has been up for a nick TTL.
+      if (Date.now() < this.#judgeAfterMs) return;
       for (const dead of this.#mirror.deadNodes(this.nodeId, Date.now())) {
         if (!this.#reaping.has(dead) && this.#up) void this.#reap(dead);
       }
