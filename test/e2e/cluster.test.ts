@@ -16,6 +16,7 @@ import { assertSameSequence } from '../helpers/chat-peer.ts';
 import { type BusSettings, Cluster, type ClusterNode } from '../helpers/cluster.ts';
 import { type ChatClient, connectClient, type Door, IrcDoorClient, joinedClient, LineDoorClient } from '../helpers/door-clients.ts';
 import { startTestBroker, type TestBroker } from '../helpers/private-broker.ts';
+import { TcpProxy } from '../helpers/tcp-proxy.ts';
 import { waitUntil } from '../helpers/wait-until.ts';
 
 /** Short bus timings, so a dead node is noticed within seconds (the defaults are 5 s and 15 s). */
@@ -317,6 +318,61 @@ function describeCluster(kind: 'redis' | 'nats'): void {
         waitMs,
         'a stats record of the lossy node counting gap fills',
       );
+    });
+
+    test('a node cut off from the bus longer than the nick TTL: peers see its users quit, on return they join again, nobody gets a line twice', async () => {
+      const room = 'split';
+      const [a, , c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
+      const proxy = await TcpProxy.start(broker!.port);
+      try {
+        const island = await cluster!.start('island', [], `${kind}://127.0.0.1:${proxy.port}`);
+        const members = [await user('line', island, 'pia', room), await user('line', a, 'ola', room), await user('ws', c, 'uma', room)];
+        const [pia, ola, uma] = members as [ChatClient, ChatClient, ChatClient];
+        await allIn(room, members);
+        const sendRound = (from: number) => {
+          for (let n = from; n < from + 5; n++) for (const member of members) member.say(room, `#${n}`);
+        };
+        sendRound(0);
+        await assertOneOrder(room, members, 5);
+
+        proxy.cut();
+        const cutAt = Date.now();
+        await pia.until(() => pia.infos.some(isBusDown), waitMs, 'the bus-down notice on the cut-off node');
+        for (const peer of [ola, uma]) {
+          await peer.until(
+            () => peer.seen(room, 'quit').some((event) => event.nick === 'pia'),
+            nickTtlMs + heartbeatMs + slackMs,
+            'pia reaped',
+          );
+        }
+        const reapedWithin = Date.now() - cutAt;
+        // Lines the cut-off node misses, which it must catch up on; its own are refused meanwhile.
+        ola.say(room, 'apart-ola');
+        uma.say(room, 'apart-uma');
+        for (const peer of [ola, uma])
+          await peer.until(() => peer.said(room).filter((line) => line.includes(' apart-')).length === 2, waitMs, 'the lines said apart');
+        pia.say(room, 'apart-pia');
+        await pia.until(() => pia.errors.includes('BUS_UNAVAILABLE'), waitMs, 'BUS_UNAVAILABLE on the cut-off node');
+        proxy.heal();
+        await pia.until(() => pia.infos.some(isBusBack), waitMs, 'the bus-back notice');
+        const joinedAgain = (peer: ChatClient) => {
+          const quit = peer.events.findIndex((event) => event.kind === 'quit' && event.nick === 'pia');
+          return peer.events.some((event, i) => i > quit && event.room === room && event.kind === 'join' && event.nick === 'pia');
+        };
+        for (const peer of [ola, uma]) await peer.until(() => joinedAgain(peer), waitMs, 'pia joining again');
+        sendRound(5);
+        await assertOneOrder(room, members, 10);
+        for (const member of members) {
+          assert.equal(new Set(member.said(room)).size, member.said(room).length, `${member.nick} got no line twice`);
+          assertSameSequence(member.said(room), ola.said(room), `${member.nick} got every line ola got, in her order`);
+        }
+        assert.ok(!ola.said(room).some((line) => line.includes('apart-pia')), 'a refused line is never delivered');
+        for (const peer of [ola, uma]) assert.equal(peer.seen(room, 'quit').filter((event) => event.nick === 'pia').length, 1);
+        assert.deepEqual(await membersOnceSettled(ola, room, ['ola', 'pia', 'uma']), ['ola', 'pia', 'uma']);
+        assert.ok(reapedWithin < nickTtlMs + heartbeatMs + slackMs, `reaped ${reapedWithin} ms after the cut`);
+      } finally {
+        await proxy.close();
+      }
     });
 
     // This and the next take the bus away from every node: they come after the cases that need it.

@@ -54,9 +54,9 @@ export class Cluster {
     this.#args = args;
   }
 
-  /** Starts one node; `args` are its own flags on top of the cluster's. */
-  async start(name: string, args: string[] = []): Promise<ClusterNode> {
-    const server = await spawnServer([...busArgs(this.#bus), ...this.#args, ...args]);
+  /** Starts one node; `args` are its own flags on top of the cluster's; `busUrl` reaches the same bus another way (a proxy). */
+  async start(name: string, args: string[] = [], busUrl = this.#bus.url): Promise<ClusterNode> {
+    const server = await spawnServer([...busArgs({ ...this.#bus, url: busUrl }), ...this.#args, ...args]);
     this.#started.push(server);
     // The listening record names every door's port; the line protocol's was read from its text already.
     let ports: { ircPort: number; httpPort: number } | undefined;
