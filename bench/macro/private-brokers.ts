@@ -38,7 +38,7 @@ function brokerArgs(id: BrokerId, port: number): string[] {
   return id === 'redis' ? ['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no'] : ['-a', host, '-p', String(port)];
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = net.createServer();
   server.listen(0, host);
   await once(server, 'listening');
@@ -48,7 +48,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function accepts(port: number): Promise<boolean> {
+export async function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, host);
     socket.once('connect', () => {
@@ -59,7 +59,7 @@ async function accepts(port: number): Promise<boolean> {
   });
 }
 
-function spawnFirst(candidates: string[], args: string[], cwd: string): Promise<{ child: ChildProcess; binary: string }> {
+export function spawnFirst(candidates: string[], args: string[], cwd: string): Promise<{ child: ChildProcess; binary: string }> {
   const [binary, ...rest] = candidates;
   if (binary === undefined) return Promise.reject(new Error('not installed'));
   const child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -42,7 +42,14 @@ export interface SequencedEvent extends BusRoomEvent {
   prevSeq: number;
 }
 
-export type PublishResult = { ok: true; seq: number; epoch: BusEpoch; duplicate: boolean } | { ok: false; reason: 'unavailable' };
+/**
+ * `unavailable`: certainly not appended (the bus was down; the sender is told). `unknown`: the connection
+ * went away with the publish in flight, so it may have been appended; the coordinator re-publishes it with
+ * the same idempotency key when the bus is back, which appends it at most once.
+ */
+export type PublishResult =
+  | { ok: true; seq: number; epoch: BusEpoch; duplicate: boolean }
+  | { ok: false; reason: 'unavailable' | 'unknown' };
 
 /** Who holds a nick: the node and its connection, and the nick as typed. */
 export interface NickHolder {
