@@ -139,7 +139,10 @@ test('the report: the summary table for docs/scaling.md, per-workload figures an
   assert.match(md, /^# roomcast cluster benchmark — 2026-12-01$/m);
   assert.match(md, /^## Summary \(for docs\/scaling\.md\)$/m);
   assert.equal(md.match(/^\| configuration \| broker µs\/msg \| extra node µs\/msg/gm)?.length, 2, 'one cost table per workload');
-  assert.match(md, /^\| redis, 2 nodes \| 10\.0 \(10\.0–10\.0\) \| \+20\.0 \(\+20\.0, \+20\.0\) \| 30\.0 \(30\.0, 30\.0\) \| 0\.57× \(0\.57×, 0\.57×\) \|$/m);
+  assert.match(
+    md,
+    /^\| redis, 2 nodes \| 10\.0 \(10\.0–10\.0\) \| \+20\.0 \(\+20\.0, \+20\.0\) \| 30\.0 \(30\.0, 30\.0\) \| 0\.57× \(0\.57×, 0\.57×\) \|$/m,
+  );
   assert.match(md, /^- closed nats-3 round 1: a node did not start$/m);
   assert.equal(pairedCell(null, String), '–');
   assert.equal(pairedCell({ median: 2, rounds: [{ round: 1, value: 2 }] }, String), '2');
