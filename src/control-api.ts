@@ -96,11 +96,25 @@ export interface CoordinatorFlowStats {
 }
 
 export interface CoordinatorStats extends ThreadLoad, CoordinatorFlowStats {
+  /** Nicks and rooms this node holds (with --bus, its own users and the rooms they are in). */
   nicks: number;
   rooms: number;
   roomMessages: number;
   forwards: number;
   workers: number;
+  /** With --bus: this node's id on it and what its room feeds met. */
+  bus?: BusStats;
+}
+
+export interface BusStats {
+  node: string;
+  up: boolean;
+  /** Publishes in flight now. */
+  publishing: number;
+  /** Gaps in a room's live feed read back from the bus, rooms reset because the bus lost them, and gaps it no longer held. */
+  gapFills: number;
+  resets: number;
+  missed: number;
 }
 
 export interface CoordinatorControl {

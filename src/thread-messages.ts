@@ -113,9 +113,12 @@ export type CoordinatorOp =
   | { type: 'joined'; connectionId: number; room: string; history: PackedRoomEvent[] }
   /** The room did not exist and may not be created now (--max-rooms, --room-creations-per-minute). */
   | { type: 'join-refused'; connectionId: number; room: string; error: Notice }
-  /** `heldBy`: when refused, the nick that holds it or one that looks like it. */
-  | { type: 'hello-result'; connectionId: number; nick: string; accepted: boolean; heldBy: string | undefined }
-  | { type: 'rename-result'; connectionId: number; nick: string; accepted: boolean; heldBy: string | undefined }
+  /**
+   * `heldBy`: when refused, the nick that holds it or one that looks like it; `error`: refused for another
+   * reason (the chat bus is unreachable). A rename-result the client did not ask for is a forced rename.
+   */
+  | { type: 'hello-result'; connectionId: number; nick: string; accepted: boolean; heldBy: string | undefined; error?: Notice }
+  | { type: 'rename-result'; connectionId: number; nick: string; accepted: boolean; heldBy: string | undefined; error?: Notice }
   /** The answer to `part`: every line of the room sequenced before the part was sent before it. */
   | { type: 'parted'; connectionId: number; room: string }
   | { type: 'oper-granted'; connectionId: number }

@@ -180,14 +180,14 @@ export class ChatSession {
     const host = this.#host;
     switch (op.type) {
       case 'hello-result':
-        if (this.#phase === 'claiming') this.#helloResult(op.nick, op.accepted, op.heldBy);
+        if (this.#phase === 'claiming') this.#helloResult(op.nick, op.accepted, op.heldBy, op.error);
         return;
       case 'left':
         this.#dropLocalMemberships();
         this.#phase = 'closed';
         return host.end(this.#last);
       case 'rename-result':
-        if (!op.accepted) return host.show(nickRefusal(op.nick, op.heldBy));
+        if (!op.accepted) return host.show(op.error ?? nickRefusal(op.nick, op.heldBy));
         this.#nick = op.nick;
         return host.show({ kind: 'renamed', nick: op.nick });
       case 'joined':
@@ -224,7 +224,7 @@ export class ChatSession {
     this.#host.send({ type: 'hello', connectionId: this.#host.connectionId, nick, room: this.#firstRoom, address: this.#host.address });
   }
 
-  #helloResult(nick: string, accepted: boolean, heldBy: string | undefined): void {
+  #helloResult(nick: string, accepted: boolean, heldBy: string | undefined, error: ChatEvent | undefined): void {
     const host = this.#host;
     if (accepted) {
       this.#phase = 'chatting';
@@ -233,9 +233,9 @@ export class ChatSession {
       this.#currentRoom = this.#firstRoom;
       host.show({ kind: 'welcome', nick, room: this.#firstRoom });
     } else {
-      host.show(nickRefusal(nick, heldBy));
+      host.show(error ?? nickRefusal(nick, heldBy));
       const untilFree = this.#untilFree;
-      if (untilFree !== undefined && untilFree.attempt < maxUntilFreeAttempts) {
+      if (error === undefined && untilFree !== undefined && untilFree.attempt < maxUntilFreeAttempts) {
         untilFree.attempt++;
         return this.#claim(`${untilFree.baseNick.slice(0, maxNickLength - 3)}_${untilFree.attempt}`);
       }

@@ -51,8 +51,8 @@ interface Room {
 
 export type SendToWorker = (workerId: number, op: CoordinatorOp) => void;
 
-const maxListedRooms = 100;
-const maxListedMembers = 200;
+export const maxListedRooms = 100;
+export const maxListedMembers = 200;
 
 export class Coordinator {
   readonly #config: ServerConfig;
@@ -262,33 +262,13 @@ export class Coordinator {
     this.#reply(operator.workerId, operator.connectionId, { kind: 'info', text: `${target.nick} was kicked: ${reason}` });
   }
 
-  /**
-   * Checks an operator password, at most a few times a minute per connection and per address (see
-   * PasswordAttemptLimiter); a try past that is refused unchecked. Every try is logged with its address.
-   */
   #oper(member: Member, password: string): void {
-    const { operatorPassword } = this.#config;
-    const answer = (notice: Notice) => this.#reply(member.workerId, member.connectionId, notice);
-    if (operatorPassword === undefined) return answer(errorNotice('OPER_DISABLED'));
-    const attempt = { nick: member.nick, address: member.address, connectionId: member.connectionId };
-    if (member.isOperator) return answer({ kind: 'info', text: 'You are already an operator.' });
-    const keys = [`connection ${member.connectionId}`, `address ${member.address}`];
-    const now = this.#clock();
-    const retryAfterMs = this.#operatorAttempts.retryAfterMs(keys, now);
-    if (retryAfterMs > 0) {
-      this.#log.warn({ ...attempt, retryAfterMs }, 'operator login refused unchecked: locked out');
-      return answer(errorNotice('OPER_LOCKED', Math.ceil(retryAfterMs / 1000)));
+    const outcome = checkOperatorPassword(this.#config, this.#operatorAttempts, member, password, this.#clock(), this.#log);
+    if (outcome.granted) {
+      member.isOperator = true;
+      this.#send(member.workerId, { type: 'oper-granted', connectionId: member.connectionId });
     }
-    if (!samePassword(password, operatorPassword)) {
-      this.#operatorAttempts.failed(keys, now);
-      this.#log.warn(attempt, 'operator login failed: wrong password');
-      return answer(errorNotice('OPER_FAILED'));
-    }
-    this.#operatorAttempts.succeeded(keys);
-    member.isOperator = true;
-    this.#log.info(attempt, 'operator login');
-    this.#send(member.workerId, { type: 'oper-granted', connectionId: member.connectionId });
-    answer({ kind: 'info', text: 'You are now an operator.' });
+    this.#reply(member.workerId, member.connectionId, outcome.notice);
   }
 
   /** A line in a room the sender is in, under the nick the sender holds now. */
@@ -371,6 +351,40 @@ export class Coordinator {
   #history(roomName: string, count: number): PackedRoomEvent[] {
     return this.#rooms.get(roomName)?.history.last(count) ?? [];
   }
+}
+
+/**
+ * Checks an operator password, at most a few times a minute per connection and per address (see
+ * PasswordAttemptLimiter); a try past that is refused unchecked. Every try is logged with its address.
+ * `granted`: the member is an operator now; `notice` is the answer either way.
+ */
+export function checkOperatorPassword(
+  config: ServerConfig,
+  attempts: PasswordAttemptLimiter,
+  member: { nick: string; address: string; connectionId: number; isOperator: boolean },
+  password: string,
+  now: number,
+  log: Logger,
+): { granted: boolean; notice: Notice } {
+  const refused = (notice: Notice) => ({ granted: false, notice });
+  const { operatorPassword } = config;
+  if (operatorPassword === undefined) return refused(errorNotice('OPER_DISABLED'));
+  const attempt = { nick: member.nick, address: member.address, connectionId: member.connectionId };
+  if (member.isOperator) return refused({ kind: 'info', text: 'You are already an operator.' });
+  const keys = [`connection ${member.connectionId}`, `address ${member.address}`];
+  const retryAfterMs = attempts.retryAfterMs(keys, now);
+  if (retryAfterMs > 0) {
+    log.warn({ ...attempt, retryAfterMs }, 'operator login refused unchecked: locked out');
+    return refused(errorNotice('OPER_LOCKED', Math.ceil(retryAfterMs / 1000)));
+  }
+  if (!samePassword(password, operatorPassword)) {
+    attempts.failed(keys, now);
+    log.warn(attempt, 'operator login failed: wrong password');
+    return refused(errorNotice('OPER_FAILED'));
+  }
+  attempts.succeeded(keys);
+  log.info(attempt, 'operator login');
+  return { granted: true, notice: { kind: 'info', text: 'You are now an operator.' } };
 }
 
 /** Compares digests so the time taken does not reveal how much of the password was right. */

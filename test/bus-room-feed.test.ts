@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import type { SequencedEvent } from '../src/bus/bus.ts';
+import { BusRoomFeed, type FeedStep } from '../workers/coordinator/bus-room-feed.ts';
+
+/** A room's events as a bus numbers them: increasing, not contiguous (other rooms interleave, as on NATS). */
+function busEvents(seqs: number[], epoch = 'e1'): SequencedEvent[] {
+  return seqs.map((seq, i) => ({
+    room: 'dev',
+    epoch,
+    seq,
+    prevSeq: i === 0 ? 0 : seqs[i - 1]!,
+    kind: 'say',
+    nick: 'alice',
+    text: `line ${seq}`,
+    timeMs: 0,
+    node: 'n1',
+    connectionId: 1,
+  }));
+}
+
+/** Runs a feed as the coordinator does: gaps are filled from the bus's kept events (`kept`). */
+function play(feed: BusRoomFeed, arrivals: SequencedEvent[], kept: SequencedEvent[]): number[] {
+  const delivered: number[] = [];
+  const apply = (step: FeedStep): void => {
+    if (step.kind === 'deliver') delivered.push(...step.events.map((event) => event.seq));
+    else if (step.kind === 'gap') {
+      const fill = kept.filter((event) => event.seq >= step.fromSeq && event.seq <= step.toSeq);
+      for (const event of fill) apply(feed.accept(event));
+      if (feed.nextGap() !== undefined && fill.length === 0) delivered.push(...feed.skipGap().map((event) => event.seq));
+    } else throw new Error('unexpected reset');
+  };
+  for (const event of arrivals) apply(feed.accept(event));
+  return delivered;
+}
+
+test('lost, repeated and reordered live events still come out in the bus order, each once', () => {
+  fc.assert(
+    fc.property(
+      fc.uniqueArray(fc.integer({ min: 1, max: 10_000 }), { minLength: 1, maxLength: 60 }),
+      fc.array(fc.nat(), { maxLength: 120 }),
+      (rawSeqs, noise) => {
+        const events = busEvents([...rawSeqs].sort((a, b) => a - b));
+        // The live feed: each event dropped, repeated or moved a little, as the noise says.
+        const arrivals: SequencedEvent[] = [];
+        events.forEach((event, i) => {
+          const n = noise[i] ?? 0;
+          if (n % 5 === 0) return;
+          arrivals.push(event);
+          if (n % 7 === 0) arrivals.push(event);
+          if (n % 3 === 0 && arrivals.length > 1) arrivals.splice(arrivals.length - 2, 0, arrivals.pop()!);
+        });
+        const delivered = play(new BusRoomFeed(undefined, 1_000), arrivals, events);
+        const last = arrivals.reduce((max, event) => Math.max(max, event.seq), 0);
+        assert.deepEqual(
+          delivered,
+          events.filter((event) => event.seq <= last).map((event) => event.seq),
+        );
+      },
+    ),
+  );
+});
+
+test('a gap the bus no longer holds is skipped, never reordered', () => {
+  const events = busEvents([3, 4, 5, 6, 7, 8]);
+  const feed = new BusRoomFeed({ epoch: 'e1', seq: 2 }, 100);
+  // Only 7 and 8 are live; the bus has trimmed all but 6..8.
+  assert.deepEqual(play(feed, events.slice(4), events.slice(3)), [6, 7, 8]);
+});
+
+test('starts after the position it was seeded with; earlier events are repeats', () => {
+  const events = busEvents([1, 2, 3, 4]);
+  const feed = new BusRoomFeed({ epoch: 'e1', seq: 2 }, 100);
+  assert.deepEqual(play(feed, events, events), [3, 4]);
+});
+
+test('an event of another epoch asks for a reset', () => {
+  const feed = new BusRoomFeed({ epoch: 'e1', seq: 2 }, 100);
+  assert.deepEqual(feed.accept(busEvents([1], 'e2')[0]!), { kind: 'reset' });
+});
+
+test('waiting is bounded: past the bound the oldest waiting event goes next', () => {
+  const feed = new BusRoomFeed({ epoch: 'e1', seq: 1 }, 2);
+  const events = busEvents([1, 2, 3, 4, 5, 6]);
+  assert.equal(feed.accept(events[3]!).kind, 'gap');
+  assert.equal(feed.accept(events[4]!).kind, 'gap');
+  const step = feed.accept(events[5]!);
+  assert.deepEqual(step.kind === 'deliver' && step.events.map((event) => event.seq), [4, 5, 6]);
+});
