@@ -118,7 +118,11 @@ export interface BusStats {
 }
 
 export interface CoordinatorControl {
+  /** Resolves once the coordinator can take connections (with --bus: joined it); rejects with why not. */
+  started(): Promise<void>;
   stats(): CoordinatorStats;
+  /** Before the threads end: with --bus, leaves it (this node's nicks and presence go). */
+  stop(): Promise<void>;
 }
 
 export function exposeControl(api: object, port: MessagePort): void {

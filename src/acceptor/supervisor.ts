@@ -8,6 +8,7 @@
 // Sockets go only to ready workers: one that dies while starting would take them with it. Every handoff is
 // acknowledged (socket-adopted); those a worker never acknowledged because it died are failed handoffs.
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { Socket } from 'node:net';
 import type { Remote } from 'comlink';
@@ -47,6 +48,8 @@ const restartMaxDelayMs = 30_000;
 const workerStableAfterMs = 10_000;
 /** How long stats() waits for a thread; one that died or hangs is left out of the answer. */
 const statsTimeoutMs = 2000;
+/** How long a stopping coordinator may take to leave the bus (release its nicks) before its thread ends. */
+const coordinatorStopTimeoutMs = 3000;
 /** Addresses the connect-rate table remembers at once (about 100 bytes each). */
 const maxRateTrackedAddresses = 100_000;
 
@@ -123,8 +126,9 @@ export class Supervisor {
   }
 
   /** Resolves once the first workers are up (at least one ready); rejects if none could start. */
-  started(): Promise<void> {
-    return this.#started.promise;
+  /** Resolves once the coordinator is ready (with --bus: joined it) and the first workers are up. */
+  async started(): Promise<void> {
+    await Promise.all([this.#coordinatorControl.started(), this.#started.promise]);
   }
 
   /** Whether a new connection from address key `key` (see addressKey) may come in, or what refuses it. */
@@ -224,6 +228,9 @@ export class Supervisor {
     await Promise.all(this.#slots.filter((slot) => slot.state === 'starting').map((slot) => slot.worker.terminate()));
     const ready = this.#slots.filter((slot) => slot.state === 'ready');
     await Promise.all(ready.map((slot) => Promise.race([slot.control.shutdown(notice), slot.exited])));
+    await Promise.race([this.#coordinatorControl.stop(), sleep(coordinatorStopTimeoutMs)]).catch((error: unknown) =>
+      this.#log.warn({ err: error }, 'the coordinator did not stop cleanly'),
+    );
     await Promise.all([...this.#slots.map((slot) => slot.worker.terminate()), this.#coordinator.terminate()]);
   }
 

@@ -45,7 +45,7 @@ const sentences = {
   INTERNAL_ERROR: () => 'The server hit an internal error handling your connection. Closing.',
   SLOW_CONSUMER: () => 'You are not reading fast enough (slow consumer). Closing.',
   SHUTTING_DOWN: () => 'The server is shutting down. Closing.',
-  BUS_UNAVAILABLE: () => 'The chat bus that joins the servers is unreachable, so that was not sent; try again when it is back.',
+  BUS_UNAVAILABLE: () => 'The chat bus that joins the servers is unreachable, so that was not sent; send it again once the bus returns.',
   NICK_LOST: (nick: string, renamedTo: string) =>
     `Your nickname "${nick}" was taken on another server while this one was cut off; you are now "${renamedTo}".`,
 } as const;

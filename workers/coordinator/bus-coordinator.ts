@@ -76,7 +76,7 @@ const publishHighWater = 4_096;
 const publishLowWater = 1_024;
 /** How long an own event may be missing from the feed before it is read from the bus (a lost live message). */
 const ownEventCheckMs = 1_000;
-const busDownText = 'The chat bus that joins the servers is unreachable: lines you send are refused until it is back.';
+const busDownText = 'The chat bus that joins the servers is unreachable: lines you send are refused until it returns.';
 const busBackText = 'The chat bus is back.';
 const resetText = (room: string) => `The chat bus lost the history of room ${room} (it restarted without its data).`;
 const missedText = (room: string) => `Some lines of room ${room} were missed: this server fell too far behind the chat bus.`;

@@ -5,7 +5,9 @@
 // have been routed, so `drained` goes out to each worker behind those lines. Each channel is credit
 // flow controlled both ways (flow-window.ts): the coordinator acknowledges what it handled of a worker's
 // ops, and watches what each worker has not yet acknowledged of its own; a worker too far behind puts
-// the server in overload.
+// the server in overload. With --bus the coordinator is a BusCoordinator (the node's gateway to the bus):
+// while too many of its publishes are in flight it holds workers' ops as it does in overload, and the
+// barrier also waits for this node's lines to come back from the bus.
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { exposeControl, type CoordinatorControl } from '../../src/control-api.ts';
 import { CreditedPort } from '../../src/credited-port.ts';
@@ -16,6 +18,8 @@ import { RingReceiver, RingSender } from '../../src/ring-port.ts';
 import { SpscRing } from '../../src/spsc-ring.ts';
 import { loadWindowMs, startThreadLoadGauge } from '../../src/thread-load.ts';
 import type { CoordinatorData, CoordinatorOp, SupervisorToCoordinator, WorkerOp } from '../../src/thread-messages.ts';
+import { createBus } from '../../src/bus/create-bus.ts';
+import { BusCoordinator } from './bus-coordinator.ts';
 import { Coordinator } from './coordinator.ts';
 import { OverloadSignal } from './overload-signal.ts';
 
@@ -40,21 +44,34 @@ interface AttachedWorker {
   held: RoutedOp[];
 }
 
+/** How long the shutdown barrier waits for this node's last lines to come back from the bus. */
+const busSettleTimeoutMs = 2_000;
 const workerPorts = new Map<number, AttachedWorker>();
 let releaseScheduled = false;
 const overload = new OverloadSignal((on) => {
   for (const { outbox } of workerPorts.values()) outbox.sendUncounted({ type: 'overload', on });
-  if (!on && !releaseScheduled) {
-    releaseScheduled = true;
-    setImmediate(releaseHeld);
-  }
+  if (!on) scheduleRelease();
   if (!overloadLogSampler.take(performance.now(), (suppressed) => log.warn({ suppressed }, 'more overload changes not logged'))) return;
   if (on) log.warn({ workerBacklogUnits: backlogs().now }, 'overload on: a worker is behind, every worker pauses its input');
   else log.info(overload.stats(performance.now()), 'overload off: workers resume their input');
 });
 const drainedWorkers = new Set<number>();
 let barrierReleased = false;
-const coordinator = new Coordinator(config, (workerId, op) => workerPorts.get(workerId)?.outbox.send(op), log);
+const sendToWorker = (workerId: number, op: CoordinatorOp) => workerPorts.get(workerId)?.outbox.send(op);
+const busCoordinator =
+  config.busUrl === undefined ? undefined : new BusCoordinator(config, sendToWorker, log, await createBus(config, log), scheduleRelease);
+const coordinator = busCoordinator ?? new Coordinator(config, sendToWorker, log);
+/** With --bus, joining it; the supervisor waits for this before it listens. */
+const started = busCoordinator?.start() ?? Promise.resolve();
+started.catch(() => {});
+/** Whether workers' ops wait: a worker is too far behind, or too many lines are in flight to the bus. */
+const holding = () => overload.on || busCoordinator?.saturated === true;
+
+function scheduleRelease(): void {
+  if (releaseScheduled) return;
+  releaseScheduled = true;
+  setImmediate(releaseHeld);
+}
 
 /** Handles one op from a worker; returns its weight, for the acknowledgement. */
 function handle(workerId: number, op: RoutedOp): number {
@@ -84,7 +101,7 @@ function releaseHeld(): void {
     const { held } = attached;
     let units = 0;
     let done = 0;
-    while (done < held.length && !overload.on) units += handle(workerId, held[done++]!);
+    while (done < held.length && !holding()) units += handle(workerId, held[done++]!);
     held.splice(0, done);
     acknowledge(attached, units);
   }
@@ -94,7 +111,11 @@ function releaseBarrierIfComplete(): void {
   if (barrierReleased || drainedWorkers.size === 0) return;
   if ([...workerPorts.keys()].some((workerId) => !drainedWorkers.has(workerId))) return;
   barrierReleased = true;
-  for (const { outbox } of workerPorts.values()) outbox.send({ type: 'drained' });
+  const release = () => {
+    for (const { outbox } of workerPorts.values()) outbox.send({ type: 'drained' });
+  };
+  if (busCoordinator === undefined) return release();
+  void busCoordinator.settled(busSettleTimeoutMs).then(release);
 }
 
 parentPort!.on('message', (message: SupervisorToCoordinator) => {
@@ -108,7 +129,7 @@ parentPort!.on('message', (message: SupervisorToCoordinator) => {
         let units = 0;
         for (const op of batch) {
           if (op.type === 'ack') window.acknowledged(op.units);
-          else if (overload.on || attached.held.length > 0) attached.held.push(op);
+          else if (holding() || attached.held.length > 0) attached.held.push(op);
           else units += handle(workerId, op);
         }
         acknowledge(attached, units);
@@ -154,6 +175,8 @@ function backlogs(): { now: number; peak: number } {
 }
 
 const control: CoordinatorControl = {
+  started: () => started,
+  stop: async () => busCoordinator?.close(),
   stats: () => {
     const { now, peak } = backlogs();
     const flow = { ...overload.stats(performance.now()), workerBacklogUnits: now, workerBacklogPeakUnits: peak };
