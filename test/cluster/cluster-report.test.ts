@@ -133,7 +133,7 @@ test('the report: the summary table for docs/scaling.md, per-workload figures an
   );
   assert.match(
     scaling[3],
-    /^\| redis, 2 nodes \| 2\.00\u00a0M \(2\.00\u00a0M–2\.00\u00a0M\) \| 14\.29\u00a0M \(14\.29\u00a0M–14\.29\u00a0M\) \| 2\.50 \(2\.50–2\.50\) \/ 10\.0 \(10\.0–10\.0\) \| 30\.0 \(30\.0, 30\.0\) \| 10\.0 \|$/,
+    /^\| redis, 2 nodes \| 2\.00\u00a0M \(2\.00\u00a0M–2\.00\u00a0M\) \| 14\.29\u00a0M \(14\.29\u00a0M–14\.29\u00a0M\) \| 2\.50 \(2\.50–2\.50\) \/ 10\.0 \(10\.0–10\.0\) \| 30\.0 \(30\.0, 30\.0\); broker 10\.0 \| 30\.0 \(30\.0, 30\.0\); broker 10\.0 \|$/,
   );
   const md = clusterMarkdown(results);
   assert.match(md, /^# roomcast cluster benchmark — 2026-12-01$/m);
