@@ -1,5 +1,6 @@
 // `npm start -- [flags]`: run a roomcast server until SIGINT or SIGTERM. Started through src/start.js,
 // which checks the Node version first (this file needs Node 26 to run TypeScript at all).
+import { describeBusUrl } from './bus/bus-url.ts';
 import { parseServerArgs } from './config.ts';
 import { createLogger } from './log.ts';
 import { startServer } from './server.ts';
@@ -31,9 +32,12 @@ const doors = (
   .filter(([, door]) => door !== undefined)
   .map(([name, door]) => `, ${name} on ${door!.address}:${door!.port}`)
   .join('');
+// Said either way, so an operator sees at a glance whether this node is alone or one of several.
+const sharing =
+  config.busUrl === undefined ? 'one node, no bus' : `rooms shared over ${describeBusUrl(config.busUrl)} as "${config.busPrefix}"`;
 log.info(
   { address, port, ircPort: server.ircAddress?.port, httpPort: server.httpAddress?.port, workers: config.workers, node: process.version },
-  `roomcast listening on ${address}:${port} (line protocol)${doors} with ${config.workers} connection workers (pid ${process.pid}, Node ${process.version})`,
+  `roomcast listening on ${address}:${port} (line protocol)${doors} with ${config.workers} connection workers, ${sharing} (pid ${process.pid}, Node ${process.version})`,
 );
 
 if (config.statsIntervalMs > 0) {

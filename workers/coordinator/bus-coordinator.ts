@@ -14,6 +14,7 @@
 // Failure (docs/design/multi-node-bus.md §5): while the bus is down, members are told once, new lines and
 // joins are refused with BUS_UNAVAILABLE, and parts and quits wait to be published on its return; a
 // publish whose outcome is unknown is re-sent with its idempotency key, so it is appended at most once.
+import { describeBusUrl } from '../../src/bus/bus-url.ts';
 import type { Bus, BusHandlers, BusHealth, BusRoomEvent, NodeMember, NodeMessage, SequencedEvent } from '../../src/bus/bus.ts';
 import type { ServerConfig } from '../../src/config.ts';
 import type { CoordinatorFlowStats, CoordinatorStats } from '../../src/control-api.ts';
@@ -125,7 +126,7 @@ export class BusCoordinator {
     await this.#bus.start(handlers);
     this.#ownEventTimer = setInterval(() => this.#checkOwnEvents(), ownEventCheckMs);
     this.#ownEventTimer.unref();
-    this.#log.info({ node: this.#bus.nodeId, bus: redactUrl(this.#config.busUrl) }, 'joined the chat bus');
+    this.#log.info({ node: this.#bus.nodeId, bus: describeBusUrl(this.#config.busUrl!) }, 'joined the chat bus');
   }
 
   /** Leaves the bus: this node's nicks and presence go with it. */
@@ -821,12 +822,4 @@ export class BusCoordinator {
 
 function pack(event: SequencedEvent): PackedRoomEvent {
   return [event.room, event.seq, event.kind, event.nick, event.text, event.timeMs];
-}
-
-/** A bus URL for logs: any password in it is left out. */
-function redactUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
-  const parsed = new URL(url);
-  if (parsed.password !== '') parsed.password = '***';
-  return parsed.toString();
 }
