@@ -1,4 +1,4 @@
-// The bus --bus names: redis:// or rediss:// is RedisBus. It is loaded only when asked for, so a single
+// The bus --bus names: redis:// or rediss:// is RedisBus, nats:// NatsBus. It is loaded only when asked for, so a single
 // node loads no broker client.
 import type { ServerConfig } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -14,6 +14,10 @@ export async function createBus(config: ServerConfig, log: Logger): Promise<Bus>
     log,
     dropLiveEvery: config.busTestDropLive,
   };
+  if (url.startsWith('nats://')) {
+    const { NatsBus } = await import('./nats-bus.ts');
+    return new NatsBus(url, options);
+  }
   const { RedisBus } = await import('./redis-bus.ts');
   return new RedisBus(url, options);
 }
