@@ -112,7 +112,8 @@ async function start(id: BrokerId, options: BrokerOptions): Promise<Started> {
     }
     await sleep(50);
   }
-  const command = [binary, ...args.map((a) => (a === '' ? "''" : a))].join(' ');
+  // The report shows the command, not this machine's temporary path.
+  const command = [binary, ...args.map((a) => (a === '' ? "''" : a === dir ? '<temp dir>' : a))].join(' ');
   return { broker: { id, host, port, pid: child.pid!, command, alive: () => !exited() }, child, dir };
 }
 
