@@ -37,3 +37,13 @@ export function sampleProcess(pid: number): ProcSample | null {
     return null;
   }
 }
+
+/** Several processes as one (a cluster and its broker): CPU and RSS summed; null when any is missing. */
+export function sumSamples(samples: (ProcSample | null)[]): ProcSample | null {
+  if (samples.length === 0 || samples.some((s) => s === null)) return null;
+  return (samples as ProcSample[]).reduce((a, s) => ({
+    cpuSeconds: a.cpuSeconds + s.cpuSeconds,
+    rssBytes: a.rssBytes + s.rssBytes,
+    peakRssBytes: a.peakRssBytes + s.peakRssBytes,
+  }));
+}

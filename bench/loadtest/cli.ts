@@ -63,6 +63,12 @@ function target(v: string, previous: string[]): string[] {
   return previous === defaultTargets ? [v] : [...previous, v];
 }
 
+function pidList(v: string, previous: number[]): number[] {
+  const pid = int(1)(v);
+  if (previous.includes(pid)) throw new InvalidArgumentError(`pid ${pid} is named twice (its CPU would count twice)`);
+  return [...previous, pid];
+}
+
 function parseTargets(specs: string[], protocol: ProtocolName): Target[] {
   return specs.map((s) => {
     const m = targetPattern.exec(s) as RegExpExecArray;
@@ -91,7 +97,8 @@ export interface RunConfig {
   ramp: number;
   drain: number;
   threads: number;
-  serverPid?: number;
+  /** --server-pid, repeatable: the processes whose CPU and memory are summed as "the server" (nodes, broker). */
+  serverPids: number[];
   /** A file, '-' for stdout, or undefined for a file in the temp directory. */
   json?: string;
   hgrm?: string;
@@ -146,7 +153,12 @@ function makeProgram(): Command {
       5,
     )
     .option('--threads <n>', 'client shards (piscina worker threads)', int(1), os.availableParallelism())
-    .option('--server-pid <pid>', "sample this process's CPU seconds and RSS from /proc (window, per stage, per second)", int(1))
+    .option(
+      '--server-pid <pid>',
+      "sample this process's CPU seconds and RSS from /proc (window, per stage, per second); repeat for several processes (nodes, a broker): summed, and reported each",
+      pidList,
+      [],
+    )
     .option('--max-loss <n|ratio|%>', 'fail when more deliveries are lost: a count (50), a ratio (0.001) or a percentage (0.1%)', maxLoss, {
       kind: 'count',
       value: 0,
@@ -176,7 +188,8 @@ loss figures are meaningless); NATS/Redis subjects are named like roomcast rooms
     );
 }
 
-interface RawOptions extends Omit<RunConfig, 'targetSpecs' | 'targets' | 'protocol' | 'rates' | 'arrivals'> {
+interface RawOptions extends Omit<RunConfig, 'targetSpecs' | 'targets' | 'protocol' | 'rates' | 'arrivals' | 'serverPids'> {
+  serverPid: number[];
   target: string[];
   protocol: string;
   rate: number;
@@ -243,7 +256,7 @@ export function parseCommandLine(argv: string[]): RunConfig {
     ramp: o.ramp,
     drain: o.drain,
     threads: o.threads,
-    serverPid: o.serverPid,
+    serverPids: o.serverPid,
     json: o.json,
     hgrm: o.hgrm,
     chart: o.chart,

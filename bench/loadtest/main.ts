@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { CommanderError } from 'commander';
 import { Piscina } from 'piscina';
+import { processName } from '../../harness/process-name.ts';
 import { sampleProcess } from '../../harness/proc-sampler.ts';
 import { monoClock } from '../loadgen/mono-clock.ts';
 import type { ControlMessage, ShardEvent, ShardProgress, ShardResult, ShardTask, StageWindow } from '../loadgen/types.ts';
@@ -33,8 +34,8 @@ const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 function configure(): RunConfig {
   try {
     const config = parseCommandLine(process.argv);
-    if (config.serverPid !== undefined && sampleProcess(config.serverPid) === null) {
-      throw new UsageError(`--server-pid ${config.serverPid}: no such process (or /proc cannot read it)`);
+    for (const pid of config.serverPids) {
+      if (sampleProcess(pid) === null) throw new UsageError(`--server-pid ${pid}: no such process (or /proc cannot read it)`);
     }
     // Found out now, not after the run: a report with nowhere to go.
     for (const [flag, file] of [
@@ -71,6 +72,8 @@ function stageWindows(o: RunConfig, publishStartNs: number): StageWindow[] {
 
 async function main(): Promise<number> {
   const o = configure();
+  // Named now: a process that exits during the run still has its name in the report.
+  const serverNames = o.serverPids.map(processName);
   // With the JSON on stdout, everything meant for people goes to stderr.
   const human = o.json === '-' ? process.stderr : process.stdout;
   const startedAt = new Date();
@@ -184,7 +187,7 @@ async function main(): Promise<number> {
   for (const p of ports) p.postMessage(start);
 
   // CPU at every second of the series (through the longest drain) and at every window's edges.
-  const timeline = new ProcTimeline(o.serverPid, now);
+  const timeline = new ProcTimeline(o.serverPids, now);
   const seriesSeconds = Math.ceil((lastEndNs - publishStartNs) / 1e9 + o.drain) + 1;
   const instants = [
     ...Array.from({ length: seriesSeconds + 1 }, (_, k) => publishStartNs + k * 1e9),
@@ -246,7 +249,8 @@ async function main(): Promise<number> {
       rampPerS: o.ramp,
       threads: shardCount,
       drainMaxS: o.drain,
-      serverPid: o.serverPid ?? null,
+      serverPid: o.serverPids[0] ?? null,
+      serverPids: o.serverPids,
       rates: o.rates,
       arrivals: o.arrivals,
       maxLoss: o.maxLoss,
@@ -270,6 +274,12 @@ async function main(): Promise<number> {
       },
       serverStart: timeline.at(firstMeasureNs)?.server ?? null,
       serverEnd: timeline.at(lastEndNs)?.server ?? null,
+      processes: o.serverPids.map((pid, i) => ({
+        pid,
+        name: serverNames[i],
+        start: timeline.at(firstMeasureNs)?.processes[i] ?? null,
+        end: timeline.at(lastEndNs)?.processes[i] ?? null,
+      })),
       stageServerCores: stages.map((s) => timeline.serverCores(s.measureStartNs, s.endNs)),
       secondServerCores: Array.from({ length: seriesSeconds }, (_, k) =>
         timeline.serverCores(publishStartNs + k * 1e9, publishStartNs + (k + 1) * 1e9),

@@ -1,23 +1,27 @@
 /**
- * Samples the server's CPU (/proc, with --server-pid) and the tool's own at chosen instants of the run
- * (every second of the series, every stage's window edges), so CPU can be read per second and per stage.
+ * Samples the server's CPU (/proc, with --server-pid: every process named, summed) and the tool's own at
+ * chosen instants of the run (every second of the series, every stage's window edges), so CPU can be read
+ * per second and per stage.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type ProcSample, sampleProcess } from '../../harness/proc-sampler.ts';
+import { type ProcSample, sampleProcess, sumSamples } from '../../harness/proc-sampler.ts';
 
 export interface TimelineSample {
+  /** All server processes together; null without --server-pid or once one of them is gone. */
   server: ProcSample | null;
+  /** Each server process, in --server-pid order. */
+  processes: (ProcSample | null)[];
   generatorCpuSeconds: number;
 }
 
 export class ProcTimeline {
-  readonly #pid: number | undefined;
+  readonly #pids: number[];
   readonly #now: () => number;
   readonly #samples = new Map<number, TimelineSample>();
   readonly #stop = new AbortController();
 
-  constructor(pid: number | undefined, now: () => number) {
-    this.#pid = pid;
+  constructor(pids: number[], now: () => number) {
+    this.#pids = pids;
     this.#now = now;
   }
 
@@ -31,10 +35,8 @@ export class ProcTimeline {
         return;
       }
       const cpu = process.cpuUsage();
-      this.#samples.set(t, {
-        server: this.#pid === undefined ? null : sampleProcess(this.#pid),
-        generatorCpuSeconds: (cpu.user + cpu.system) / 1e6,
-      });
+      const processes = this.#pids.map(sampleProcess);
+      this.#samples.set(t, { server: sumSamples(processes), processes, generatorCpuSeconds: (cpu.user + cpu.system) / 1e6 });
     }
   }
 
@@ -46,7 +48,7 @@ export class ProcTimeline {
     return this.#samples.get(t);
   }
 
-  /** Server CPU cores between two sampled instants, or null (no --server-pid, not sampled, process gone). */
+  /** Server CPU cores between two sampled instants, or null (no --server-pid, not sampled, a process gone). */
   serverCores(fromNs: number, toNs: number): number | null {
     const a = this.#samples.get(fromNs)?.server;
     const b = this.#samples.get(toNs)?.server;

@@ -27,6 +27,7 @@ export interface RunParams {
   rampPerS: number;
   threads: number;
   drainMaxS: number;
+  /** The first --server-pid (null without one); every one is in serverPids. */
   serverPid: number | null;
   /** Added in schemaVersion 2: the offered total rate of each stage ([rate] without --rates). */
   rates: number[];
@@ -34,6 +35,8 @@ export interface RunParams {
   maxLoss: MaxLoss;
   maxP99Ms: number | null;
   minDeliveriesPerSecond: number | null;
+  /** Added in schemaVersion 2 (later, additive): every --server-pid, in order (empty without one). */
+  serverPids: number[];
 }
 
 export interface Percentiles {
@@ -70,6 +73,18 @@ export interface SecondReport {
   serverCpuCores: number | null;
 }
 
+/** One --server-pid's own figures over the window(s). */
+export interface ServerProcessReport {
+  pid: number;
+  /** Short name from /proc at the start: "node main.ts", "redis-server", "nats-server". */
+  name: string;
+  cpuSeconds: number;
+  cpuCores: number;
+  rssStartBytes: number;
+  rssEndBytes: number;
+  peakRssBytes: number;
+}
+
 export interface CheckFailure {
   check: string;
   message: string;
@@ -77,7 +92,10 @@ export interface CheckFailure {
 
 export interface LoadReport {
   tool: 'roomcast-loadtest';
-  /** 2 added params.rates/arrivals/thresholds, integrity.neverDelivered, errors.floodErrors/connectErrorSamples, stages, knee, series, checks. */
+  /**
+   * 2 added params.rates/arrivals/thresholds, integrity.neverDelivered, errors.floodErrors/connectErrorSamples, stages, knee, series, checks;
+   * later, still additive: params.serverPids, server.pids and server.processes (several --server-pid, summed).
+   */
   schemaVersion: 2;
   startedAt: string;
   machine: { cpus: number; cpuModel: string; node: string; platform: string };
@@ -124,8 +142,12 @@ export interface LoadReport {
     /** Up to 5 error lines per shard, verbatim. */
     samples: string[];
   };
+  /** Every --server-pid together: CPU and RSS summed (peakRssBytes: the sum of each process's peak). */
   server: null | {
+    /** The first --server-pid. */
     pid: number;
+    pids: number[];
+    processes: ServerProcessReport[];
     cpuSeconds: number;
     cpuCores: number;
     rssStartBytes: number;
@@ -157,8 +179,11 @@ export interface RunSamples {
   generatorCpuSeconds: number;
   cores: number;
   machine: LoadReport['machine'];
+  /** All server processes summed at the first window's start and the last one's end (null: none, or one gone). */
   serverStart: ProcSample | null;
   serverEnd: ProcSample | null;
+  /** Each --server-pid: its name, and its samples at the same two instants. */
+  processes: { pid: number; name: string; start: ProcSample | null; end: ProcSample | null }[];
   /** Server CPU cores per stage's measured window and per second of the series (null without --server-pid). */
   stageServerCores: (number | null)[];
   secondServerCores: (number | null)[];
@@ -313,6 +338,8 @@ export function buildReport(params: RunParams, plan: Plan, results: ShardResult[
         ? null
         : {
             pid: params.serverPid,
+            pids: params.serverPids,
+            processes: processReports(s),
             cpuSeconds: serverCpu,
             cpuCores: serverCpu / s.spanSeconds,
             rssStartBytes: s.serverStart.rssBytes,
@@ -331,6 +358,25 @@ export function buildReport(params: RunParams, plan: Plan, results: ShardResult[
     series: seriesReport(results, s.secondServerCores),
     checks: { passed: true, failures: [] },
   };
+}
+
+/** Each server process over the window(s); a process sampled at both edges (else the sum is null too). */
+function processReports(s: RunSamples): ServerProcessReport[] {
+  return s.processes.flatMap(({ pid, name, start, end }) => {
+    if (start === null || end === null) return [];
+    const cpuSeconds = end.cpuSeconds - start.cpuSeconds;
+    return [
+      {
+        pid,
+        name,
+        cpuSeconds,
+        cpuCores: cpuSeconds / s.spanSeconds,
+        rssStartBytes: start.rssBytes,
+        rssEndBytes: end.rssBytes,
+        peakRssBytes: end.peakRssBytes,
+      },
+    ];
+  });
 }
 
 /** Deliveries per published message: the mean size of a publisher's room (every member receives, the sender too). */

@@ -42,13 +42,17 @@ export function summaryTable(r: LoadReport): string {
   ];
   for (const line of r.errors.samples) rows.push(['error line', line]);
   if (r.server !== null) {
-    rows.push(
-      [
-        'server',
-        `pid ${r.server.pid}: ${r.server.cpuCores.toFixed(2)} cores, RSS ${mb(r.server.rssStartBytes)} → ${mb(r.server.rssEndBytes)} (peak ${mb(r.server.peakRssBytes)})`,
-      ],
-      ['per server CPU-s', `${n(r.server.deliveriesPerCpuSecond)} deliveries`],
-    );
+    const usage = (p: { cpuCores: number; rssStartBytes: number; rssEndBytes: number; peakRssBytes: number }): string =>
+      `${p.cpuCores.toFixed(2)} cores, RSS ${mb(p.rssStartBytes)} → ${mb(p.rssEndBytes)} (peak ${mb(p.peakRssBytes)})`;
+    const processes = r.server.processes ?? [];
+    if (processes.length > 1) {
+      rows.push(['server', `${processes.length} processes together: ${usage(r.server)}`]);
+      for (const p of processes) rows.push(['  process', `pid ${p.pid} (${p.name}): ${usage(p)}`]);
+    } else {
+      const name = processes.length === 1 ? ` (${processes[0].name})` : '';
+      rows.push(['server', `pid ${r.server.pid}${name}: ${usage(r.server)}`]);
+    }
+    rows.push(['per server CPU-s', `${n(r.server.deliveriesPerCpuSecond)} deliveries`]);
   }
   const elu = r.generator.shards.map((s) => `${(s.eventLoopUtilization * 100).toFixed(0)}%`).join(' ');
   rows.push(['generator', `${r.generator.cpuCores.toFixed(2)} cores, shard ELU ${elu}`]);

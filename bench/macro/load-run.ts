@@ -14,6 +14,8 @@ export interface LoadRunOptions {
   protocol: string;
   /** Load-tool targets (irc://, ws://, host:port); default the server's line address. */
   targets?: string[];
+  /** The processes measured together as the server (a cluster's nodes and its broker); default the server's own. */
+  pids?: number[];
   args: string[];
   jsonFile: string;
   /** Ends a hung run; the tool itself is bounded by its ready timeout, window and drain. */
@@ -47,8 +49,7 @@ async function tool(o: LoadRunOptions): Promise<void> {
       ...(o.targets ?? [`${o.server.host}:${o.server.port}`]).flatMap((target) => ['--target', target]),
       '--protocol',
       o.protocol,
-      '--server-pid',
-      String(o.server.pid),
+      ...(o.pids ?? [o.server.pid]).flatMap((pid) => ['--server-pid', String(pid)]),
       ...o.args,
       '--json',
       o.jsonFile,

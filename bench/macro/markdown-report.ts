@@ -4,6 +4,7 @@
  * by how much), the runs where the generator may have set the pace, and the profile.
  */
 import type { BenchResults } from './bench-results.ts';
+import { spreadCell, table } from './markdown-table.ts';
 import { formatPaired, pairedRatio } from './paired-ratio.ts';
 import type { RunFigures, RunSummary } from './run-summary.ts';
 import type { CapacityShape, LoadShape } from './scenarios.ts';
@@ -19,16 +20,7 @@ const ms = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 
-/** A median with the range over runs beside it (just the value for one run). */
-function spreadCell(v: Spread, runs: number, format: (x: number) => string): string {
-  return runs > 1 ? `${format(v.median)} (${format(v.min)}–${format(v.max)})` : format(v.median);
-}
 const siBare = (x: number): string => si(x).replace(' ', '\u00a0');
-
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
 
 function shapeLine(shape: LoadShape | CapacityShape): string {
   if ('processes' in shape) {

@@ -34,9 +34,18 @@ const host = '127.0.0.1';
 const readyTimeoutMs = 10_000;
 const stopGraceMs = 5_000;
 
-function brokerArgs(id: BrokerId, port: number): string[] {
-  return id === 'redis' ? ['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no'] : ['-a', host, '-p', String(port)];
+export interface BrokerOptions {
+  /** NATS with JetStream (its store in the broker's own directory): what roomcast's NATS bus needs. */
+  jetstream?: boolean;
 }
+
+function brokerArgs(id: BrokerId, port: number, dir: string, { jetstream = false }: BrokerOptions): string[] {
+  if (id === 'redis') return ['--port', String(port), '--bind', host, '--save', '', '--appendonly', 'no'];
+  return ['-a', host, '-p', String(port), ...(jetstream ? ['-js', '-sd', dir] : [])];
+}
+
+/** One broker per id and options: the macro report's plain NATS is not the cluster's JetStream NATS. */
+const brokerKey = (id: BrokerId, { jetstream = false }: BrokerOptions): string => (id === 'nats' && jetstream ? 'nats+jetstream' : id);
 
 export async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -77,13 +86,14 @@ interface Started {
   dir: string;
 }
 
-const started = new Map<BrokerId, Promise<Started>>();
+const started = new Map<string, Promise<Started>>();
 
-async function start(id: BrokerId): Promise<Started> {
+async function start(id: BrokerId, options: BrokerOptions): Promise<Started> {
   const port = await freePort();
-  const args = brokerArgs(id, port);
-  // Redis writes nothing with --save '' and --appendonly no; its working directory is ours to remove all the same.
+  // Redis writes nothing with --save '' and --appendonly no; its working directory is ours to remove all the
+  // same. JetStream keeps its store there.
   const dir = mkdtempSync(path.join(os.tmpdir(), `roomcast-bench-${id}-`));
+  const args = brokerArgs(id, port, dir, options);
   const { child, binary } = await spawnFirst(brokerBinaries[id], args, dir);
   // Kept only for a start failure's message.
   let output = '';
@@ -102,17 +112,19 @@ async function start(id: BrokerId): Promise<Started> {
     }
     await sleep(50);
   }
-  const command = [binary, ...args.map((a) => (a === '' ? "''" : a))].join(' ');
+  // The report shows the command, not this machine's temporary path.
+  const command = [binary, ...args.map((a) => (a === '' ? "''" : a === dir ? '<temp dir>' : a))].join(' ');
   return { broker: { id, host, port, pid: child.pid!, command, alive: () => !exited() }, child, dir };
 }
 
 /** The report's own broker `id`, started on first use. */
-export async function privateBroker(id: BrokerId): Promise<PrivateBroker> {
-  let s = started.get(id);
+export async function privateBroker(id: BrokerId, options: BrokerOptions = {}): Promise<PrivateBroker> {
+  const key = brokerKey(id, options);
+  let s = started.get(key);
   if (s === undefined) {
-    s = start(id);
-    started.set(id, s);
-    s.catch(() => started.delete(id));
+    s = start(id, options);
+    started.set(key, s);
+    s.catch(() => started.delete(key));
   }
   return (await s).broker;
 }

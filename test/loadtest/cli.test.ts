@@ -14,6 +14,8 @@ test('defaults: one stage in window mode, staggered arrivals, no loss allowed', 
   assert.deepEqual(c.targets, [{ host: '127.0.0.1', port: 9999, protocol: 'roomcast' }]);
   assert.deepEqual(parse('--rates', '1000, 2000,4000').rates, [1000, 2000, 4000]);
   assert.deepEqual(parse('--rate', '500').rates, [500]);
+  assert.deepEqual(c.serverPids, []);
+  assert.deepEqual(parse('--server-pid', '12', '--server-pid', '34').serverPids, [12, 34]);
 });
 
 test('every bad value or combination is a one-line UsageError naming the flag', () => {
@@ -41,6 +43,8 @@ test('every bad value or combination is a one-line UsageError naming the flag', 
     [['--chart', 'x.svg'], /--chart draws a sweep/],
     [['--clients', '30000'], /sockets exceed/],
     [['--frobnicate'], /unknown option/],
+    [['--server-pid', '12', '--server-pid', '12'], /pid 12 is named twice/],
+    [['--server-pid', '0'], /--server-pid/],
   ];
   for (const [args, message] of cases) {
     assert.throws(

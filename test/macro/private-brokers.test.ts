@@ -50,3 +50,14 @@ test('Redis and NATS start on ports of their own, once, answer, and stop', async
   assert.equal(running(redis.pid) || running(nats.pid), false);
   assert.deepEqual(await privateBrokerCommands(), []);
 });
+
+test('NATS with JetStream is a broker of its own beside plain NATS, with its store in its own directory', async () => {
+  const [plain, jetstream] = await Promise.all([privateBroker('nats'), privateBroker('nats', { jetstream: true })]);
+  assert.notEqual(plain.pid, jetstream.pid);
+  assert.equal((await privateBroker('nats', { jetstream: true })).pid, jetstream.pid);
+  assert.match(await ask(jetstream.port, 'CONNECT {"verbose":false}\r\nPING\r\n', 'PONG'), /"jetstream":true/);
+  assert.doesNotMatch(await ask(plain.port, 'CONNECT {"verbose":false}\r\nPING\r\n', 'PONG'), /"jetstream":true/);
+  assert.ok((await privateBrokerCommands()).some((c) => c.endsWith(`-p ${jetstream.port} -js -sd <temp dir>`)));
+  await stopPrivateBrokers();
+  assert.equal(running(plain.pid) || running(jetstream.pid), false);
+});

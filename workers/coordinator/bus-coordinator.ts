@@ -489,8 +489,17 @@ export class BusCoordinator {
   /** Subscribes first, then reads: an event published in between arrives live and the feed drops its repeat. */
   async #feed(room: Room): Promise<void> {
     await this.#bus.subscribe(room.name);
+    await this.#seed(room);
+  }
+
+  /**
+   * Starts the room's feed from what the bus holds now: its last events become the history, and the live
+   * events that came meanwhile (kept in `early` while there is no feed) go through the new feed.
+   */
+  async #seed(room: Room): Promise<void> {
     const { position, events } = await this.#bus.readLast(room.name, this.#config.historySize);
     room.feed = new BusRoomFeed(position, this.#config.historySize + maxEarlyEvents);
+    room.history = new HistoryRing(this.#config.historySize, this.#config.historyMaxBytes);
     for (const event of events) this.#keep(room, pack(event));
     const early = room.early.splice(0);
     for (const event of early) this.#step(room, room.feed.accept(event));
@@ -517,15 +526,18 @@ export class BusCoordinator {
     if (room.filling || room.feed === undefined) return;
     room.filling = true;
     try {
-      for (let gap = room.feed.nextGap(); gap !== undefined; gap = room.feed.nextGap()) {
+      for (let gap = room.feed.nextGap(); gap !== undefined; gap = room.feed?.nextGap()) {
         this.#counts.gapFills++;
+        const feed: BusRoomFeed | undefined = room.feed;
         const events = await this.#bus.readRange(room.name, gap.fromSeq, gap.toSeq);
-        const before = room.feed.lastDelivered;
-        for (const event of events) this.#step(room, room.feed.accept(event));
-        if (room.feed.lastDelivered === before) {
+        // A reset meanwhile started the room afresh: this fill is moot.
+        if (room.feed !== feed || feed === undefined) return;
+        const before = feed.lastDelivered;
+        for (const event of events) this.#step(room, feed.accept(event));
+        if (feed.lastDelivered === before) {
           this.#counts.missed++;
           this.#tellRoom(room, { kind: 'info', text: missedText(room.name) });
-          for (const event of room.feed.skipGap()) this.#deliver(room, event);
+          for (const event of feed.skipGap()) this.#deliver(room, event);
         }
       }
     } catch (error) {
@@ -538,16 +550,21 @@ export class BusCoordinator {
 
   /** The bus lost the room's history: start again from what it has now. */
   async #reset(room: Room): Promise<void> {
+    const previous = room.feed;
+    // One reset at a time: until it is done, live events wait in `early` (a second reset started from an
+    // older read could move the feed back and deliver lines twice).
+    if (previous === undefined) return;
+    room.feed = undefined;
     this.#counts.resets++;
     try {
-      const { position, events } = await this.#bus.readLast(room.name, this.#config.historySize);
-      room.feed = new BusRoomFeed(position, this.#config.historySize + maxEarlyEvents);
-      room.history = new HistoryRing(this.#config.historySize, this.#config.historyMaxBytes);
-      for (const event of events) this.#keep(room, pack(event));
+      await this.#seed(room);
       room.ownTop = room.ownTopAtCheck = 0;
       this.#tellRoom(room, { kind: 'info', text: resetText(room.name) });
     } catch (error) {
-      this.#log.warn({ err: error, room: room.name }, 'room reset failed; retried when the bus is back');
+      this.#log.warn({ err: error, room: room.name }, 'room reset failed; tried again on the next event or when the bus is back');
+      room.feed = previous;
+      const early = room.early.splice(0);
+      for (const event of early) this.#step(room, previous.accept(event));
     }
   }
 
@@ -716,6 +733,7 @@ export class BusCoordinator {
     const feed = room.feed!;
     try {
       const events = await this.#bus.readRange(room.name, feed.lastDelivered + 1, seq);
+      if (room.feed !== feed) return;
       for (const event of events) this.#step(room, feed.accept(event));
     } catch (error) {
       this.#log.warn({ err: error, room: room.name }, 'reading own events failed');
