@@ -23,12 +23,19 @@ function busEvents(seqs: number[], epoch = 'e1'): SequencedEvent[] {
 /** Runs a feed as the coordinator does: gaps are filled from the bus's kept events (`kept`). */
 function play(feed: BusRoomFeed, arrivals: SequencedEvent[], kept: SequencedEvent[]): number[] {
   const delivered: number[] = [];
+  let filling = false;
   const apply = (step: FeedStep): void => {
     if (step.kind === 'deliver') delivered.push(...step.events.map((event) => event.seq));
     else if (step.kind === 'gap') {
-      const fill = kept.filter((event) => event.seq >= step.fromSeq && event.seq <= step.toSeq);
-      for (const event of fill) apply(feed.accept(event));
-      if (feed.nextGap() !== undefined && fill.length === 0) delivered.push(...feed.skipGap().map((event) => event.seq));
+      if (filling) return;
+      // As the coordinator's fill: read the open gaps; if that brings nothing new, the bus no longer has them.
+      filling = true;
+      for (let gap = feed.nextGap(); gap !== undefined; gap = feed.nextGap()) {
+        const before = feed.lastDelivered;
+        for (const event of kept.filter((e) => e.seq >= gap!.fromSeq && e.seq <= gap!.toSeq)) apply(feed.accept(event));
+        if (feed.lastDelivered === before) delivered.push(...feed.skipGap().map((event) => event.seq));
+      }
+      filling = false;
     } else throw new Error('unexpected reset');
   };
   for (const event of arrivals) apply(feed.accept(event));

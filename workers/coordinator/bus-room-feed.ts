@@ -43,16 +43,19 @@ export class BusRoomFeed {
       this.#waiting.set(event.prevSeq, event);
       // A bounded wait: past it, the oldest waiting event is taken as the room's next (an honest gap).
       if (this.#waiting.size > this.#maxWaiting) return { kind: 'deliver', events: this.skipGap() };
-      return { kind: 'gap', fromSeq: this.#last + 1, toSeq: event.prevSeq };
+      return { kind: 'gap', ...this.nextGap()! };
     }
     return { kind: 'deliver', events: this.#deliverFrom(event) };
   }
 
-  /** The first gap still open: the events between the last delivered and the oldest one waiting. */
+  /**
+   * Every gap still open, as one range: from the last delivered to the newest event waiting. One read
+   * fills them all — read one at a time, a burst longer than the bus's history could outrun the fills.
+   */
   nextGap(): { fromSeq: number; toSeq: number } | undefined {
-    let oldest: SequencedEvent | undefined;
-    for (const event of this.#waiting.values()) if (oldest === undefined || event.seq < oldest.seq) oldest = event;
-    return oldest === undefined ? undefined : { fromSeq: this.#last + 1, toSeq: oldest.prevSeq };
+    let newest: SequencedEvent | undefined;
+    for (const event of this.#waiting.values()) if (newest === undefined || event.seq > newest.seq) newest = event;
+    return newest === undefined ? undefined : { fromSeq: this.#last + 1, toSeq: newest.prevSeq };
   }
 
   /**
