@@ -214,6 +214,23 @@ describe('BusCoordinator on MemoryBus', () => {
     assert.ok(lossy!.coordinator.stats().bus!.gapFills > 0);
   });
 
+  test('a room’s last line lost on its way with nothing after it still arrives, from the periodic position check', async () => {
+    // The lossy node gets no live event at all: everything it delivers comes from reading the bus.
+    const [, a, lossy] = await cluster(2, {}, 1);
+    await a!.hello(1, 'alice');
+    await lossy!.hello(2, 'bob');
+    const said = (node: Node) => node.lines('lobby').filter((line) => / say /.test(line));
+    a!.op({ type: 'say', connectionId: 1, room: 'lobby', kind: 'say', text: 'one' });
+    a!.op({ type: 'say', connectionId: 1, room: 'lobby', kind: 'say', text: 'two' });
+    await waitUntil(() => said(a!).length === 2, 2_000, 'both lines on the sender’s node');
+    await waitUntil(
+      () => said(lossy!).length === 2,
+      8_000,
+      () => `both lines on the lossy node, got ${said(lossy!)}`,
+    );
+    assert.deepEqual(said(lossy!), said(a!));
+  });
+
   test('the bus restarting without its data: rooms reset, members told, chat goes on', async () => {
     const [engine, a, b] = await cluster(2);
     await a!.hello(1, 'alice');

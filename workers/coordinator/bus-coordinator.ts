@@ -60,6 +60,9 @@ interface Room {
   /** The highest sequence this node published here, and what it was at the last check (trailing loss). */
   ownTop: number;
   ownTopAtCheck: number;
+  /** When the room last delivered an event, and when its position was last checked (see #checkFeeds). */
+  lastEventAt: number;
+  positionCheckedAt: number;
 }
 
 interface PendingPublish {
@@ -76,7 +79,11 @@ const maxPendingPublishes = 10_000;
 const publishHighWater = 4_096;
 const publishLowWater = 1_024;
 /** How long an own event may be missing from the feed before it is read from the bus (a lost live message). */
-const ownEventCheckMs = 1_000;
+const feedCheckMs = 1_000;
+/** A room quiet this long (and active within the last minute) has its position checked every few seconds. */
+const quietBeforeCheckMs = 1_500;
+const quietChecksForMs = 60_000;
+const positionCheckMs = 3_000;
 const busDownText = 'The chat bus that joins the servers is unreachable: lines you send are refused until it returns.';
 const busBackText = 'The chat bus is back.';
 const resetText = (room: string) => `The chat bus lost the history of room ${room} (it restarted without its data).`;
@@ -102,8 +109,8 @@ export class BusCoordinator {
   #publishing = 0;
   #nextKey = 0;
   #busUp = true;
-  #ownEventTimer: NodeJS.Timeout | undefined;
-  readonly #counts = { roomMessages: 0, forwards: 0, gapFills: 0, resets: 0, missed: 0 };
+  #feedCheckTimer: NodeJS.Timeout | undefined;
+  readonly #counts = { roomMessages: 0, forwards: 0, gapFills: 0, positionFills: 0, resets: 0, missed: 0 };
 
   constructor(config: ServerConfig, send: SendToWorker, log: Logger, bus: Bus, onUnsaturated: () => void, clock: () => number = Date.now) {
     this.#config = config;
@@ -124,14 +131,14 @@ export class BusCoordinator {
       reap: (node, members) => this.#reap(node, members),
     };
     await this.#bus.start(handlers);
-    this.#ownEventTimer = setInterval(() => this.#checkOwnEvents(), ownEventCheckMs);
-    this.#ownEventTimer.unref();
+    this.#feedCheckTimer = setInterval(() => this.#checkFeeds(), feedCheckMs);
+    this.#feedCheckTimer.unref();
     this.#log.info({ node: this.#bus.nodeId, bus: describeBusUrl(this.#config.busUrl!) }, 'joined the chat bus');
   }
 
   /** Leaves the bus: this node's nicks and presence go with it. */
   async close(): Promise<void> {
-    clearInterval(this.#ownEventTimer);
+    clearInterval(this.#feedCheckTimer);
     await this.#bus.close();
   }
 
@@ -173,7 +180,7 @@ export class BusCoordinator {
         node: this.#bus.nodeId,
         up: this.#busUp,
         publishing: this.#publishing,
-        gapFills: this.#counts.gapFills,
+        gapFills: this.#counts.gapFills + this.#counts.positionFills,
         resets: this.#counts.resets,
         missed: this.#counts.missed,
       },
@@ -472,6 +479,8 @@ export class BusCoordinator {
       publishing: 0,
       ownTop: 0,
       ownTopAtCheck: 0,
+      lastEventAt: Date.now(),
+      positionCheckedAt: 0,
     };
     this.#rooms.set(name, room);
     room.ready = this.#feed(room).then(
@@ -602,6 +611,7 @@ export class BusCoordinator {
       }
     }
     const packed = pack(event);
+    room.lastEventAt = Date.now();
     this.#keep(room, packed);
     this.#counts.roomMessages++;
     const deliver: CoordinatorOp = { type: 'deliver', event: packed };
@@ -718,14 +728,41 @@ export class BusCoordinator {
     }
   }
 
-  /** Own events published more than a check ago and still not back: their live copy was lost; read them. */
-  #checkOwnEvents(): void {
+  /**
+   * The live feed can lose a room's last events with nothing after them to show the gap (a lost pub/sub
+   * message, a reconnect race). Own events missing a check after their publish are read back; and a room
+   * gone quiet is asked for its position now and then (Centrifugo's periodic position check,
+   * channel_medium.go), so any such loss is filled within seconds.
+   */
+  #checkFeeds(): void {
+    const now = Date.now();
     for (const room of this.#rooms.values()) {
       const feed = room.feed;
-      if (feed !== undefined && room.ownTop > feed.lastDelivered && room.ownTopAtCheck === room.ownTop && !room.filling) {
-        void this.#fillTo(room, room.ownTop);
+      if (feed === undefined || room.filling || !this.#busUp) continue;
+      if (room.ownTop > feed.lastDelivered && room.ownTopAtCheck === room.ownTop) void this.#fillTo(room, room.ownTop);
+      else if (
+        now - room.lastEventAt >= quietBeforeCheckMs &&
+        now - room.lastEventAt <= quietChecksForMs &&
+        now - room.positionCheckedAt >= positionCheckMs
+      ) {
+        room.positionCheckedAt = now;
+        void this.#checkPosition(room, feed);
       }
       room.ownTopAtCheck = room.ownTop;
+    }
+  }
+
+  async #checkPosition(room: Room, feed: BusRoomFeed): Promise<void> {
+    try {
+      const { position } = await this.#bus.readLast(room.name, 0);
+      if (room.feed !== feed || position === undefined) return;
+      if (feed.epoch !== undefined && position.epoch !== feed.epoch) return void (await this.#reset(room));
+      if (position.seq > feed.lastDelivered) {
+        this.#counts.positionFills++;
+        await this.#fillTo(room, position.seq);
+      }
+    } catch (error) {
+      this.#log.warn({ err: error, room: room.name }, 'position check failed');
     }
   }
 
@@ -736,7 +773,7 @@ export class BusCoordinator {
       if (room.feed !== feed) return;
       for (const event of events) this.#step(room, feed.accept(event));
     } catch (error) {
-      this.#log.warn({ err: error, room: room.name }, 'reading own events failed');
+      this.#log.warn({ err: error, room: room.name }, 'reading missed events failed');
     }
   }
 
