@@ -505,11 +505,16 @@ export class BusCoordinator {
    * Starts the room's feed from what the bus holds now: its last events become the history, and the live
    * events that came meanwhile (kept in `early` while there is no feed) go through the new feed.
    */
-  async #seed(room: Room): Promise<void> {
+  async #seed(room: Room, deliverAll = false): Promise<void> {
     const { position, events } = await this.#bus.readLast(room.name, this.#config.historySize);
-    room.feed = new BusRoomFeed(position, this.#config.historySize + maxEarlyEvents);
     room.history = new HistoryRing(this.#config.historySize, this.#config.historyMaxBytes);
-    for (const event of events) this.#keep(room, pack(event));
+    if (deliverAll && position !== undefined) {
+      room.feed = new BusRoomFeed({ epoch: position.epoch, seq: 0 }, this.#config.historySize + maxEarlyEvents);
+      for (const event of events) this.#step(room, room.feed.accept(event));
+    } else {
+      room.feed = new BusRoomFeed(position, this.#config.historySize + maxEarlyEvents);
+      for (const event of events) this.#keep(room, pack(event));
+    }
     const early = room.early.splice(0);
     for (const event of early) this.#step(room, room.feed.accept(event));
   }
@@ -527,7 +532,7 @@ export class BusCoordinator {
   #step(room: Room, step: FeedStep): void {
     if (step.kind === 'deliver') for (const event of step.events) this.#deliver(room, event);
     else if (step.kind === 'gap') void this.#fill(room);
-    else void this.#reset(room);
+    else void this.#reset(room, true);
   }
 
   /** Reads the room's open gap from the bus; what is no longer kept there is skipped, and members are told. */
@@ -557,8 +562,12 @@ export class BusCoordinator {
     }
   }
 
-  /** The bus lost the room's history: start again from what it has now. */
-  async #reset(room: Room): Promise<void> {
+  /**
+   * The bus lost the room's history: start again from what it has now. With a new epoch (`fromStart`)
+   * every event of it is new to the members, so they get them all (those still kept); otherwise (an
+   * older snapshot reusing sequences) what the bus holds becomes history and the room goes on from its top.
+   */
+  async #reset(room: Room, fromStart: boolean): Promise<void> {
     const previous = room.feed;
     // One reset at a time: until it is done, live events wait in `early` (a second reset started from an
     // older read could move the feed back and deliver lines twice).
@@ -566,7 +575,7 @@ export class BusCoordinator {
     room.feed = undefined;
     this.#counts.resets++;
     try {
-      await this.#seed(room);
+      await this.#seed(room, fromStart);
       room.ownTop = room.ownTopAtCheck = 0;
       this.#tellRoom(room, { kind: 'info', text: resetText(room.name) });
     } catch (error) {
@@ -579,18 +588,20 @@ export class BusCoordinator {
 
   /** After an outage: what each room missed, in order, or a reset if the bus lost it. */
   async #catchUp(room: Room): Promise<void> {
-    if (room.feed === undefined) return;
+    const feed = room.feed;
+    if (feed === undefined) return;
+    // Live events may be delivered while the read is out: only what was delivered before it was asked
+    // for must be on the bus, so that is what a lower position is measured against.
+    const deliveredBefore = feed.lastDelivered;
     try {
       const { position, events } = await this.#bus.readLast(room.name, this.#config.historySize);
-      if (
-        position === undefined ||
-        (room.feed.epoch !== undefined && position.epoch !== room.feed.epoch) ||
-        position.seq < room.feed.lastDelivered
-      ) {
-        return void (await this.#reset(room));
-      }
-      for (const event of events) this.#step(room, room.feed.accept(event));
-      if (room.feed.nextGap() !== undefined) await this.#fill(room);
+      if (room.feed !== feed) return;
+      if (position === undefined || (feed.epoch !== undefined && position.epoch !== feed.epoch))
+        return void (await this.#reset(room, true));
+      // Same epoch but fewer events than were delivered: restored from an older snapshot, sequences reused.
+      if (position.seq < deliveredBefore) return void (await this.#reset(room, false));
+      for (const event of events) this.#step(room, feed.accept(event));
+      if (feed.nextGap() !== undefined) await this.#fill(room);
     } catch (error) {
       this.#log.warn({ err: error, room: room.name }, 'catch-up failed');
     }
@@ -756,7 +767,7 @@ export class BusCoordinator {
     try {
       const { position } = await this.#bus.readLast(room.name, 0);
       if (room.feed !== feed || position === undefined) return;
-      if (feed.epoch !== undefined && position.epoch !== feed.epoch) return void (await this.#reset(room));
+      if (feed.epoch !== undefined && position.epoch !== feed.epoch) return void (await this.#reset(room, true));
       if (position.seq > feed.lastDelivered) {
         this.#counts.positionFills++;
         await this.#fillTo(room, position.seq);
