@@ -7,9 +7,8 @@ export function ensureWritableDataDir(dir: string): void {
   let isDirectory: boolean;
   try {
     isDirectory = statSync(dir).isDirectory();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
-      throw new Error(`data directory ${dir}: ${(error as Error).message}`, { cause: error });
+  } catch {
+    // Missing (or under something that is not a directory): making it says why it cannot be.
     try {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
     } catch (mkdirError) {
