@@ -1,0 +1,86 @@
+// Room events appended to SqliteStore and written by flush in batches of 1, 64 and 1024: what one
+// transaction per event-loop turn buys over one per event. Steady state: 16 rooms already at their bounds,
+// so every flush also drops as many old events as it writes. MemoryStore, with the same bounds, is the
+// reference for what the queue and retention cost without a disk.
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { HistoryRetention, StoredRoomEvent } from '../../src/store/history-store.ts';
+import { MemoryStore } from '../../src/store/memory-store.ts';
+import { databaseFileName, SqliteStore } from '../../src/store/sqlite-store.ts';
+import type { Store } from '../../src/store/store.ts';
+import type { MicroTask, SuiteFactory } from './micro-suite.ts';
+
+const retention: HistoryRetention = { maxEventsPerRoom: 1_000, maxBytesPerRoom: 256 * 1024, maxTotalBytes: 64 * 1024 * 1024 };
+const rooms = Array.from({ length: 16 }, (_, i) => `room-${i}`);
+const batchSizes = [1, 64, 1024];
+
+/** Appends `count` events round the rooms, each room numbered on from `seqs`. */
+function appender(store: Store): (count: number) => void {
+  const seqs = new Map(rooms.map((room) => [room, 0]));
+  let next = 0;
+  return (count) => {
+    for (let i = 0; i < count; i++) {
+      const room = rooms[next++ % rooms.length]!;
+      const seq = seqs.get(room)! + 1;
+      seqs.set(room, seq);
+      const event: StoredRoomEvent = {
+        room,
+        epoch: 'bench',
+        seq,
+        kind: 'say',
+        nick: 'publisher',
+        text: `message ${seq}, padded to a chat line's usual length`,
+        timeMs: Date.now(),
+      };
+      store.append(event);
+    }
+  };
+}
+
+function batchTask(store: Store, label: string, batch: number, baseline?: string): MicroTask {
+  const append = appender(store);
+  append(rooms.length * retention.maxEventsPerRoom); // fill every room to its bound
+  store.flush();
+  return {
+    name: `${label}, flush every ${batch}`,
+    unit: 'appends',
+    unitsPerOp: batch,
+    baseline,
+    fn: () => {
+      append(batch);
+      store.flush();
+    },
+  };
+}
+
+const open: SuiteFactory = async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'roomcast-history-bench-'));
+  const stores: Store[] = [];
+  const sqlite = (batch: number) => {
+    const store = new SqliteStore({ dataDir: path.join(dir, String(batch)), retention, maxQueuedEvents: 4096 });
+    stores.push(store);
+    return store;
+  };
+  const memory = new MemoryStore({ retention });
+  stores.push(memory);
+  return {
+    concern: 'history store',
+    tasks: [
+      ...batchSizes.map((batch) => batchTask(sqlite(batch), 'sqlite', batch, batch === 1 ? undefined : 'sqlite, flush every 1')),
+      batchTask(memory, 'memory', 64, 'sqlite, flush every 64'),
+    ],
+    async close() {
+      const sqliteStore = stores[0]!;
+      const usage = sqliteStore.usage();
+      const fileSize = (suffix: string) => statSync(path.join(dir, '1', databaseFileName + suffix), { throwIfNoEntry: false })?.size ?? 0;
+      const onDisk = fileSize('') + fileSize('-wal');
+      process.stderr.write(
+        `history store: ${usage.events} events kept, ${usage.bytes} event bytes, ${onDisk} bytes on disk with the log (${(onDisk / usage.bytes).toFixed(2)}×)\n`,
+      );
+      for (const store of stores) store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
+export default open;
