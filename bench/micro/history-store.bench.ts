@@ -1,5 +1,5 @@
 // Room events appended to SqliteStore and written by flush in batches of 1, 64 and 1024: what one
-// transaction per event-loop turn buys over one per event. Steady state: 16 rooms already at their bounds,
+// transaction per event-loop turn buys over one per event. Steady state: rooms already at their bounds,
 // so every flush also drops as many old events as it writes. MemoryStore, with the same bounds, is the
 // reference for what the queue and retention cost without a disk.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -12,11 +12,11 @@ import type { Store } from '../../src/store/store.ts';
 import type { MicroTask, SuiteFactory } from './micro-suite.ts';
 
 const retention: HistoryRetention = { maxEventsPerRoom: 1_000, maxBytesPerRoom: 256 * 1024, maxTotalBytes: 64 * 1024 * 1024 };
-const rooms = Array.from({ length: 16 }, (_, i) => `room-${i}`);
+const manyRooms = Array.from({ length: 16 }, (_, i) => `room-${i}`);
 const batchSizes = [1, 64, 1024];
 
-/** Appends `count` events round the rooms, each room numbered on from `seqs`. */
-function appender(store: Store): (count: number) => void {
+/** Appends `count` events round the rooms, each room numbered on from its last. */
+function appender(store: Store, rooms: readonly string[]): (count: number) => void {
   const seqs = new Map(rooms.map((room) => [room, 0]));
   let next = 0;
   return (count) => {
@@ -38,8 +38,8 @@ function appender(store: Store): (count: number) => void {
   };
 }
 
-function batchTask(store: Store, label: string, batch: number, baseline?: string): MicroTask {
-  const append = appender(store);
+function batchTask(store: Store, label: string, rooms: readonly string[], batch: number, baseline?: string): MicroTask {
+  const append = appender(store, rooms);
   append(rooms.length * retention.maxEventsPerRoom); // fill every room to its bound
   store.flush();
   return {
@@ -57,8 +57,8 @@ function batchTask(store: Store, label: string, batch: number, baseline?: string
 const open: SuiteFactory = async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'roomcast-history-bench-'));
   const stores: Store[] = [];
-  const sqlite = (batch: number) => {
-    const store = new SqliteStore({ dataDir: path.join(dir, String(batch)), retention, maxQueuedEvents: 4096 });
+  const sqlite = (name: string) => {
+    const store = new SqliteStore({ dataDir: path.join(dir, name), retention, maxQueuedEvents: 4096 });
     stores.push(store);
     return store;
   };
@@ -67,13 +67,26 @@ const open: SuiteFactory = async () => {
   return {
     concern: 'history store',
     tasks: [
-      ...batchSizes.map((batch) => batchTask(sqlite(batch), 'sqlite', batch, batch === 1 ? undefined : 'sqlite, flush every 1')),
-      batchTask(memory, 'memory', 64, 'sqlite, flush every 64'),
+      ...batchSizes.map((batch) =>
+        batchTask(
+          sqlite(`16-rooms-${batch}`),
+          'sqlite, 16 rooms',
+          manyRooms,
+          batch,
+          batch === 1 ? undefined : 'sqlite, 16 rooms, flush every 1',
+        ),
+      ),
+      // Scenario 1's shape: one busy room.
+      ...batchSizes.map((batch) =>
+        batchTask(sqlite(`1-room-${batch}`), 'sqlite, 1 room', ['lobby'], batch, batch === 1 ? undefined : 'sqlite, 1 room, flush every 1'),
+      ),
+      batchTask(memory, 'memory, 16 rooms', manyRooms, 64, 'sqlite, 16 rooms, flush every 64'),
     ],
     async close() {
       const sqliteStore = stores[0]!;
       const usage = sqliteStore.usage();
-      const fileSize = (suffix: string) => statSync(path.join(dir, '1', databaseFileName + suffix), { throwIfNoEntry: false })?.size ?? 0;
+      const fileSize = (suffix: string) =>
+        statSync(path.join(dir, '16-rooms-1', databaseFileName + suffix), { throwIfNoEntry: false })?.size ?? 0;
       const onDisk = fileSize('') + fileSize('-wal');
       process.stderr.write(
         `history store: ${usage.events} events kept, ${usage.bytes} event bytes, ${onDisk} bytes on disk with the log (${(onDisk / usage.bytes).toFixed(2)}×)\n`,

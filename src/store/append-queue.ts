@@ -24,6 +24,8 @@ export class AppendQueue {
     const { room, seq } = event;
     if (room.length === 0) throw new RangeError('an event needs a room');
     if (!Number.isSafeInteger(seq) || seq < 1) throw new RangeError(`room ${room}: seq ${seq} is not a positive whole number`);
+    // Refused here rather than by the database, where one bad event would fail every flush after it.
+    if (!Number.isFinite(event.timeMs)) throw new RangeError(`room ${room}: timeMs ${event.timeMs} is not a time`);
     const top = this.#tops.get(room) ?? storedTop;
     if (top !== undefined && seq <= top) throw new RangeError(`room ${room}: seq ${seq} does not follow ${top}`);
     this.#events.push(event);

@@ -120,6 +120,7 @@ export function describeStoreConformance(name: string, open: (options: OpenOptio
         assert.throws(() => store.append(roomEvent('dev', 1)), RangeError);
         assert.throws(() => store.append(roomEvent('dev', 0.5)), RangeError);
         assert.throws(() => store.append(roomEvent('', 3)), RangeError);
+        assert.throws(() => store.append({ ...roomEvent('dev', 3), timeMs: Number.NaN }), RangeError);
         store.append(roomEvent('dev', 10)); // gaps in numbering are the caller's to make
         store.append(roomEvent('ops', 1)); // each room is numbered on its own
         assert.deepEqual(seqs(store.readLast('dev', 10)), [1, 2, 10]);
