@@ -12,8 +12,10 @@
 // store renews a room's epoch when it may have lost some of it (the process died with appends unflushed).
 //
 // Retention, enforced by each flush: per room, the newest events within `maxEventsPerRoom` and
-// `maxBytesPerRoom`; then, across rooms, the oldest events (in append order, whatever their room) go first
-// until all fit in `maxTotalBytes`. A room whose last event goes is forgotten with its position.
+// `maxBytesPerRoom`; then, across rooms, the oldest events go first, whatever their room, until all fit in
+// `maxTotalBytes`. "Oldest" is the order flushes wrote them in, and a flush writes each room's events
+// together, rooms in the order they first appear in its batch. A room whose last event goes is forgotten
+// with its position.
 import type { RoomEventKind } from '../thread-messages.ts';
 
 export interface StoredRoomEvent {

@@ -91,8 +91,11 @@ export class MemoryStore implements Store {
   flush(): number {
     const events = this.#queue.take();
     if (events.length === 0) return 0;
+    // A flush writes each room's events together, rooms in the order they first appear in the batch: the
+    // order SqliteStore writes its chunks in, and so the order the bound across rooms drops them in.
+    const byRoom = Map.groupBy(events, (event) => event.room);
     const touched = new Set<RoomHistory>();
-    for (const event of events) touched.add(this.#write(event));
+    for (const roomEvents of byRoom.values()) for (const event of roomEvents) touched.add(this.#write(event));
     const { maxEventsPerRoom, maxBytesPerRoom, maxTotalBytes } = this.#retention;
     for (const history of touched) {
       while (history.held.length - history.head > maxEventsPerRoom || history.bytes > maxBytesPerRoom) this.#dropOldest(history);

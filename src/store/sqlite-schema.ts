@@ -16,12 +16,14 @@ const migrations: readonly string[] = [
      id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, epoch TEXT NOT NULL, top_seq INTEGER NOT NULL,
      dropped_through INTEGER NOT NULL, events INTEGER NOT NULL, bytes INTEGER NOT NULL
    );
-   -- id is the append order, which the bound across rooms drops from; (room_id, seq) serves the reads.
-   CREATE TABLE events (
-     id INTEGER PRIMARY KEY, room_id INTEGER NOT NULL, epoch TEXT NOT NULL, seq INTEGER NOT NULL,
-     kind TEXT NOT NULL, nick TEXT NOT NULL, text TEXT NOT NULL, time_ms INTEGER NOT NULL, bytes INTEGER NOT NULL
+   -- A room's events from one flush (event-chunk.ts). id is the order flushes wrote them in, which the
+   -- bound across rooms drops from; kept_from is the first event of body still kept, events and bytes
+   -- what is kept of it; (room_id, last_seq) serves the reads.
+   CREATE TABLE chunks (
+     id INTEGER PRIMARY KEY, room_id INTEGER NOT NULL, last_seq INTEGER NOT NULL,
+     kept_from INTEGER NOT NULL, events INTEGER NOT NULL, bytes INTEGER NOT NULL, body TEXT NOT NULL
    );
-   CREATE UNIQUE INDEX events_by_room_seq ON events (room_id, seq);`,
+   CREATE INDEX chunks_by_room ON chunks (room_id, last_seq);`,
 ];
 
 export const schemaVersion = migrations.length;

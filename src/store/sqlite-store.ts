@@ -7,20 +7,30 @@
 // - A row in `meta` says the store is open; `close` removes it. Found at open, it means the last process
 //   died, maybe with appends unwritten, so every room starts a new epoch: a client that saw events lost
 //   with the process is told its position is gone instead of being given other events under its seqs.
+// - A flush writes one row per room it touches, holding that room's events (event-chunk.ts): a row costs
+//   a few microseconds however much it holds. Retention drops whole chunks, or marks how much of the
+//   oldest one is gone (kept_from), so the bounds still count single events, as MemoryStore's do.
 // - Per-room figures (position, event count, bytes) are kept in memory as well as in `rooms`, so appends
-//   and the retention bounds need no query; only events are read back, oldest first, when some must go.
+//   and the retention bounds need no query; only the oldest chunks are read back, when some must go.
 import path from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import type { Account } from './account-store.ts';
 import { AppendQueue, defaultMaxQueuedEvents } from './append-queue.ts';
 import { ensureWritableDataDir } from './data-dir.ts';
 import { newEpoch } from './epoch.ts';
+import { decodeChunk, encodeChunk } from './event-chunk.ts';
 import { eventBytes } from './event-bytes.ts';
 import type { HistoryRetention, HistoryUsage, ResumeResult, RoomPosition, StoredRoomEvent } from './history-store.ts';
 import { migrate } from './sqlite-schema.ts';
 import type { Store } from './store.ts';
 
 export const databaseFileName = 'roomcast.db';
+
+/**
+ * Enough to make a row's cost small per event; few enough that dropping part of a room's oldest chunk,
+ * which decodes it, stays cheap (every flush of a room at its bound does that).
+ */
+const maxEventsPerChunk = 64;
 
 export interface SqliteStoreOptions {
   dataDir: string;
@@ -38,9 +48,21 @@ interface RoomRow {
   bytes: number;
 }
 
+interface ChunkRow {
+  id: number;
+  roomId: number;
+  lastSeq: number;
+  /** The first event of `body` still kept. */
+  keptFrom: number;
+  /** Kept events, and their weight. */
+  events: number;
+  bytes: number;
+  body: string;
+}
+
 type Row = Record<string, SQLInputValue>;
 
-const eventColumns = 'epoch, seq, kind, nick, text, time_ms AS timeMs';
+const chunkColumns = 'id, room_id AS roomId, last_seq AS lastSeq, kept_from AS keptFrom, events, bytes, body';
 
 export class SqliteStore implements Store {
   /** The last process to open the directory did not close it: every room was given a new epoch. */
@@ -144,10 +166,15 @@ export class SqliteStore implements Store {
     this.flush();
     const row = this.#rooms.get(room);
     if (row === undefined || count <= 0) return [];
-    return this.#sql.lastOfRoom
-      .all(row.id, count)
-      .reverse()
-      .map((stored) => storedEvent(room, stored));
+    const newestFirst: StoredRoomEvent[][] = [];
+    let found = 0;
+    for (const chunk of this.#sql.chunksOfRoomNewestFirst.iterate(row.id)) {
+      const events = decodeChunk(room, chunk.body as string).slice(chunk.keptFrom as number);
+      newestFirst.push(events);
+      found += events.length;
+      if (found >= count) break;
+    }
+    return newestFirst.reverse().flat().slice(-count);
   }
 
   readAfter(room: string, after: RoomPosition, maxEvents: number): ResumeResult {
@@ -157,9 +184,13 @@ export class SqliteStore implements Store {
     const position = { epoch: row.epoch, seq: row.topSeq };
     if (after.epoch !== row.epoch || after.seq > row.topSeq) return { kind: 'epoch-changed', position };
     if (after.seq < row.droppedThrough) return { kind: 'gap-too-large', position };
-    const missed = this.#sql.afterInRoom.all(row.id, after.seq, maxEvents + 1);
-    if (missed.length > maxEvents) return { kind: 'gap-too-large', position };
-    return { kind: 'no-gap', events: missed.map((stored) => storedEvent(room, stored)) };
+    const missed: StoredRoomEvent[] = [];
+    for (const chunk of this.#sql.chunksOfRoomAfter.iterate(row.id, after.seq)) {
+      for (const event of decodeChunk(room, chunk.body as string).slice(chunk.keptFrom as number))
+        if (event.seq > after.seq) missed.push(event);
+      if (missed.length > maxEvents) return { kind: 'gap-too-large', position };
+    }
+    return { kind: 'no-gap', events: missed };
   }
 
   usage(): HistoryUsage {
@@ -168,39 +199,47 @@ export class SqliteStore implements Store {
   }
 
   #write(events: readonly StoredRoomEvent[]): void {
-    const touched = new Set<RoomRow>();
+    // Each room's events in chunks of at most maxEventsPerChunk, rooms in the order they first appear in the
+    // batch (MemoryStore keeps the same order).
+    const chunks = new Map<RoomRow, { events: StoredRoomEvent[]; bytes: number }[]>();
     for (const event of events) {
       const row = this.#roomFor(event);
       const bytes = eventBytes(event);
-      this.#sql.insertEvent.run(row.id, event.epoch, event.seq, event.kind, event.nick, event.text, event.timeMs, bytes);
+      let roomChunks = chunks.get(row);
+      if (roomChunks === undefined) chunks.set(row, (roomChunks = []));
+      let chunk = roomChunks.at(-1);
+      if (chunk === undefined || chunk.events.length === maxEventsPerChunk) roomChunks.push((chunk = { events: [], bytes: 0 }));
+      chunk.events.push(event);
+      chunk.bytes += bytes;
       row.topSeq = event.seq;
       row.events++;
       row.bytes += bytes;
       this.#events++;
       this.#bytes += bytes;
-      touched.add(row);
     }
+    for (const [row, roomChunks] of chunks) {
+      for (const chunk of roomChunks) {
+        this.#sql.insertChunk.run(row.id, chunk.events.at(-1)!.seq, chunk.events.length, chunk.bytes, encodeChunk(chunk.events));
+      }
+    }
+    const touched = new Set(chunks.keys());
     const { maxEventsPerRoom, maxBytesPerRoom, maxTotalBytes } = this.#retention;
     for (const row of touched) {
-      if (row.events <= maxEventsPerRoom && row.bytes <= maxBytesPerRoom) continue;
-      let throughSeq = 0;
-      for (const oldest of this.#sql.oldestOfRoom.iterate(row.id)) {
-        if (row.events <= maxEventsPerRoom && row.bytes <= maxBytesPerRoom) break;
-        throughSeq = oldest.seq as number;
-        this.#forget(row, throughSeq, oldest.bytes as number);
-      }
-      this.#sql.deleteFromRoomThrough.run(row.id, throughSeq);
+      const over = () => row.events > maxEventsPerRoom || row.bytes > maxBytesPerRoom;
+      if (!over()) continue;
+      const cut = this.#dropOldest(this.#sql.chunksOfRoom.iterate(row.id), over, () => row);
+      if (cut.wholeThrough !== undefined) this.#sql.deleteRoomChunksThrough.run(row.id, cut.wholeThrough.lastSeq);
+      if (cut.partial !== undefined) this.#sql.updateChunk.run(cut.partial.keptFrom, cut.partial.events, cut.partial.bytes, cut.partial.id);
     }
     if (this.#bytes > maxTotalBytes) {
-      let throughId = 0;
-      for (const oldest of this.#sql.oldestOverall.iterate()) {
-        if (this.#bytes <= maxTotalBytes) break;
-        const row = this.#roomsById.get(oldest.roomId as number)!;
-        throughId = oldest.id as number;
-        this.#forget(row, oldest.seq as number, oldest.bytes as number);
+      const roomOf = (chunk: ChunkRow) => {
+        const row = this.#roomsById.get(chunk.roomId)!;
         touched.add(row);
-      }
-      this.#sql.deleteThroughId.run(throughId);
+        return row;
+      };
+      const cut = this.#dropOldest(this.#sql.oldestChunks.iterate(), () => this.#bytes > maxTotalBytes, roomOf);
+      if (cut.wholeThrough !== undefined) this.#sql.deleteChunksThroughId.run(cut.wholeThrough.id);
+      if (cut.partial !== undefined) this.#sql.updateChunk.run(cut.partial.keptFrom, cut.partial.events, cut.partial.bytes, cut.partial.id);
     }
     for (const row of touched) {
       if (row.events > 0) {
@@ -211,6 +250,44 @@ export class SqliteStore implements Store {
       this.#rooms.delete(row.name);
       this.#roomsById.delete(row.id);
     }
+  }
+
+  /**
+   * Forgets the oldest kept events of `chunks` (oldest first) while `over()`: whole chunks, then maybe part of
+   * one. Says what to delete and update, for after the iteration (SQLite reads a table better unchanged).
+   * A chunk that goes whole is not decoded.
+   */
+  #dropOldest(
+    chunks: Iterable<Row>,
+    over: () => boolean,
+    roomOf: (chunk: ChunkRow) => RoomRow,
+  ): { wholeThrough?: ChunkRow; partial?: ChunkRow } {
+    let wholeThrough: ChunkRow | undefined;
+    for (const stored of chunks) {
+      if (!over()) break;
+      const chunk = stored as unknown as ChunkRow;
+      const row = roomOf(chunk);
+      this.#take(row, chunk.events, chunk.bytes);
+      if (over()) {
+        row.droppedThrough = Math.max(row.droppedThrough, chunk.lastSeq);
+        wholeThrough = chunk;
+        continue;
+      }
+      // Taking it all is too much: give it back and take its events one at a time, oldest first.
+      this.#take(row, -chunk.events, -chunk.bytes);
+      const decoded = decodeChunk(row.name, chunk.body);
+      const partial = { ...chunk };
+      while (over()) {
+        const event = decoded[partial.keptFrom++]!;
+        const weight = eventBytes(event);
+        this.#take(row, 1, weight);
+        row.droppedThrough = Math.max(row.droppedThrough, event.seq);
+        partial.events--;
+        partial.bytes -= weight;
+      }
+      return partial.events === 0 ? { wholeThrough: chunk } : { wholeThrough, partial };
+    }
+    return { wholeThrough };
   }
 
   /** The room's row, made for its first event and given the event's epoch if that is new. */
@@ -229,11 +306,11 @@ export class SqliteStore implements Store {
     return row;
   }
 
-  #forget(row: RoomRow, seq: number, bytes: number): void {
-    row.events--;
+  /** Takes `events` weighing `bytes` from the room's figures and the totals (negative: gives them back). */
+  #take(row: RoomRow, events: number, bytes: number): void {
+    row.events -= events;
     row.bytes -= bytes;
-    row.droppedThrough = Math.max(row.droppedThrough, seq);
-    this.#events--;
+    this.#events -= events;
     this.#bytes -= bytes;
   }
 
@@ -293,10 +370,6 @@ function describeOpenError(error: unknown, file: string): Error {
   return new Error(`cannot open ${file}: ${said}`, { cause: error });
 }
 
-function storedEvent(room: string, row: Row): StoredRoomEvent {
-  return { room, ...(row as unknown as Omit<StoredRoomEvent, 'room'>) };
-}
-
 function prepareStatements(db: DatabaseSync) {
   const statement = (sql: string): StatementSync => db.prepare(sql);
   return {
@@ -317,12 +390,13 @@ function prepareStatements(db: DatabaseSync) {
     insertRoom: statement('INSERT INTO rooms (name, epoch, top_seq, dropped_through, events, bytes) VALUES (?, ?, 0, ?, 0, 0)'),
     updateRoom: statement('UPDATE rooms SET epoch = ?, top_seq = ?, dropped_through = ?, events = ?, bytes = ? WHERE id = ?'),
     deleteRoom: statement('DELETE FROM rooms WHERE id = ?'),
-    insertEvent: statement('INSERT INTO events (room_id, epoch, seq, kind, nick, text, time_ms, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-    oldestOfRoom: statement('SELECT seq, bytes FROM events WHERE room_id = ? ORDER BY seq'),
-    deleteFromRoomThrough: statement('DELETE FROM events WHERE room_id = ? AND seq <= ?'),
-    oldestOverall: statement('SELECT id, room_id AS roomId, seq, bytes FROM events ORDER BY id'),
-    deleteThroughId: statement('DELETE FROM events WHERE id <= ?'),
-    lastOfRoom: statement(`SELECT ${eventColumns} FROM events WHERE room_id = ? ORDER BY seq DESC LIMIT ?`),
-    afterInRoom: statement(`SELECT ${eventColumns} FROM events WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
+    insertChunk: statement('INSERT INTO chunks (room_id, last_seq, kept_from, events, bytes, body) VALUES (?, ?, 0, ?, ?, ?)'),
+    updateChunk: statement('UPDATE chunks SET kept_from = ?, events = ?, bytes = ? WHERE id = ?'),
+    chunksOfRoom: statement(`SELECT ${chunkColumns} FROM chunks WHERE room_id = ? ORDER BY last_seq`),
+    deleteRoomChunksThrough: statement('DELETE FROM chunks WHERE room_id = ? AND last_seq <= ?'),
+    oldestChunks: statement(`SELECT ${chunkColumns} FROM chunks ORDER BY id`),
+    deleteChunksThroughId: statement('DELETE FROM chunks WHERE id <= ?'),
+    chunksOfRoomNewestFirst: statement('SELECT kept_from AS keptFrom, body FROM chunks WHERE room_id = ? ORDER BY last_seq DESC'),
+    chunksOfRoomAfter: statement('SELECT kept_from AS keptFrom, body FROM chunks WHERE room_id = ? AND last_seq > ? ORDER BY last_seq'),
   };
 }

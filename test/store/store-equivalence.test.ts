@@ -28,6 +28,8 @@ const operation = fc.oneof(
       text: fc.string({ maxLength: 40, unit: fc.constantFrom('x', 'é', '✓', ' ') }),
     }),
   },
+  // More than a chunk's worth of one room in one flush.
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('burst' as const), room, count: fc.integer({ min: 60, max: 140 }) }) },
   { weight: 2, arbitrary: fc.constant({ op: 'flush' as const }) },
   { weight: 1, arbitrary: fc.constant({ op: 'restart' as const }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('readLast' as const), room, count: fc.nat({ max: 10 }) }) },
@@ -44,18 +46,25 @@ const operation = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('position' as const), room }) },
 );
-const retention: fc.Arbitrary<HistoryRetention> = fc.record({
-  maxEventsPerRoom: fc.integer({ min: 1, max: 8 }),
-  maxBytesPerRoom: fc.integer({ min: 40, max: 400 }),
-  maxTotalBytes: fc.integer({ min: 40, max: 1000 }),
-});
+const retention: fc.Arbitrary<HistoryRetention> = fc.oneof(
+  fc.record({
+    maxEventsPerRoom: fc.integer({ min: 1, max: 8 }),
+    maxBytesPerRoom: fc.integer({ min: 40, max: 400 }),
+    maxTotalBytes: fc.integer({ min: 40, max: 1000 }),
+  }),
+  fc.record({
+    maxEventsPerRoom: fc.integer({ min: 1, max: 200 }),
+    maxBytesPerRoom: fc.integer({ min: 40, max: 10_000 }),
+    maxTotalBytes: fc.integer({ min: 40, max: 20_000 }),
+  }),
+);
 
 test('MemoryStore and SqliteStore answer every read the same, whatever the appends, bounds and flushes', () => {
   fc.assert(
     fc.property(
       retention,
-      fc.integer({ min: 1, max: 6 }),
-      fc.array(operation, { maxLength: 80 }),
+      fc.oneof(fc.integer({ min: 1, max: 6 }), fc.constant(4096)), // a burst flushed piecemeal, or whole
+      fc.array(operation, { maxLength: 60 }),
       (bounds, maxQueuedEvents, operations) => {
         const dataDir = path.join(root, `run-${++runs}`);
         const memory = new MemoryStore({ retention: bounds, maxQueuedEvents });
@@ -66,7 +75,23 @@ test('MemoryStore and SqliteStore answer every read the same, whatever the appen
         try {
           for (const step of operations) {
             const both = <T>(read: (store: Store) => T): void => assert.deepEqual(read(sqlite), read(memory), JSON.stringify(step));
-            if (step.op === 'append') {
+            if (step.op === 'burst') {
+              const numbered = numbering[step.room]!;
+              for (let i = 0; i < step.count; i++) {
+                numbered.seq++;
+                const event = {
+                  room: numbered.name,
+                  epoch: numbered.epochs.at(-1)!,
+                  seq: numbered.seq,
+                  kind: 'say' as const,
+                  nick: 'n',
+                  text: `${i}`,
+                  timeMs: numbered.seq,
+                };
+                memory.append(event);
+                sqlite.append(event);
+              }
+            } else if (step.op === 'append') {
               const numbered = numbering[step.room]!;
               if (step.newEpoch) numbered.epochs.push(`${numbered.name}${++epochs}`);
               numbered.seq += step.step;
