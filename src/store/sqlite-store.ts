@@ -157,7 +157,9 @@ export class SqliteStore implements Store {
       // The transaction was rolled back: so are the figures in memory, and the events wait for the next flush.
       this.#loadRooms();
       this.#queue.putBack(events);
-      throw error;
+      throw new Error(`cannot write room history to ${this.#file} (${this.#queue.size} events wait): ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     return events.length;
   }

@@ -162,3 +162,52 @@ function isUnwritableDirectory(dir: string): boolean {
     return existsSync(dir);
   }
 }
+
+// A full disk, played on a small tmpfs mounted in a mount namespace of the child's own (so the mount goes
+// when the child does): needs root and unshare, as this project's machines have.
+test('a full disk fails the flush, clearly, keeps its queue, and the next flush after space is freed writes it', (t) => {
+  const dataDir = freshDir();
+  mkdirSync(dataDir);
+  const storeUrl = new URL('../../src/store/sqlite-store.ts', import.meta.url).href;
+  const script = `
+    import { writeFileSync, rmSync } from 'node:fs';
+    import { SqliteStore } from ${JSON.stringify(storeUrl)};
+    const filler = ${JSON.stringify(path.join(dataDir, 'filler'))};
+    const store = new SqliteStore({ dataDir: ${JSON.stringify(dataDir)}, retention: ${JSON.stringify(retention)} });
+    writeFileSync(filler, Buffer.alloc(400 * 1024));
+    let seq = 0, error;
+    try {
+      for (;;) { for (let i = 0; i < 50; i++) store.append({ room: 'dev', epoch: 'e1', seq: ++seq, kind: 'say', nick: 'alice', text: 'x'.repeat(1000), timeMs: seq }); store.flush(); }
+    } catch (caught) { error = caught.message; }
+    const queuedAfterFailure = store.queued;
+    rmSync(filler);
+    const written = store.flush();
+    const last = store.readLast('dev', 1000).map((event) => event.seq);
+    store.close();
+    console.log(JSON.stringify({ error, queuedAfterFailure, written, appended: seq, first: last[0], last: last.at(-1), kept: last.length }));`;
+  const child = spawnSync(
+    'unshare',
+    [
+      '--mount',
+      '--propagation',
+      'private',
+      'sh',
+      '-c',
+      'mount -t tmpfs -o size=512k tmpfs "$0" && exec "$1" --input-type=module -e "$2"',
+      dataDir,
+      process.execPath,
+      script,
+    ],
+    { encoding: 'utf8', timeout: 30_000 },
+  );
+  if (child.status !== 0 && /unshare|mount/.test(child.stderr) && !child.stdout)
+    return t.skip(`no private tmpfs here: ${child.stderr.trim()}`);
+  assert.equal(child.status, 0, child.stderr);
+  const result = JSON.parse(child.stdout);
+  assert.match(result.error, /^cannot write room history to .*roomcast\.db \(50 events wait\): database or disk is full/);
+  assert.equal(result.queuedAfterFailure, 50);
+  assert.equal(result.written, 50);
+  assert.equal(result.last, result.appended, 'the events of the failed flush were written by the next');
+  assert.equal(result.kept, Math.min(result.appended, retention.maxEventsPerRoom));
+  assert.ok(!existsSync(path.join(dataDir, databaseFileName)), 'the tmpfs, and the database in it, went with the child');
+});
