@@ -56,42 +56,44 @@ function batchTask(store: Store, label: string, rooms: readonly string[], batch:
 
 const open: SuiteFactory = async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'roomcast-history-bench-'));
-  const stores: Store[] = [];
+  const stores = new Map<string, Store>();
   const sqlite = (name: string) => {
     const store = new SqliteStore({ dataDir: path.join(dir, name), retention, maxQueuedEvents: 4096 });
-    stores.push(store);
+    stores.set(name, store);
     return store;
   };
   const memory = new MemoryStore({ retention });
-  stores.push(memory);
+  stores.set('memory', memory);
+  const manyRoomsTask = (batch: number) =>
+    batchTask(
+      sqlite(`16-rooms-${batch}`),
+      'sqlite, 16 rooms',
+      manyRooms,
+      batch,
+      batch === 1 ? undefined : 'sqlite, 16 rooms, flush every 1',
+    );
+  // Scenario 1's shape: one busy room.
+  const oneRoomTask = (batch: number) =>
+    batchTask(sqlite(`1-room-${batch}`), 'sqlite, 1 room', ['lobby'], batch, batch === 1 ? undefined : 'sqlite, 1 room, flush every 1');
   return {
     concern: 'history store',
     tasks: [
-      ...batchSizes.map((batch) =>
-        batchTask(
-          sqlite(`16-rooms-${batch}`),
-          'sqlite, 16 rooms',
-          manyRooms,
-          batch,
-          batch === 1 ? undefined : 'sqlite, 16 rooms, flush every 1',
-        ),
-      ),
-      // Scenario 1's shape: one busy room.
-      ...batchSizes.map((batch) =>
-        batchTask(sqlite(`1-room-${batch}`), 'sqlite, 1 room', ['lobby'], batch, batch === 1 ? undefined : 'sqlite, 1 room, flush every 1'),
-      ),
+      ...batchSizes.map(manyRoomsTask),
+      ...batchSizes.map(oneRoomTask),
       batchTask(memory, 'memory, 16 rooms', manyRooms, 64, 'sqlite, 16 rooms, flush every 64'),
     ],
     async close() {
-      const sqliteStore = stores[0]!;
-      const usage = sqliteStore.usage();
+      // The file a store at its bounds settles at, against what its events weigh (event-bytes.ts).
+      const measured = '16-rooms-64';
       const fileSize = (suffix: string) =>
-        statSync(path.join(dir, '16-rooms-1', databaseFileName + suffix), { throwIfNoEntry: false })?.size ?? 0;
-      const onDisk = fileSize('') + fileSize('-wal');
+        statSync(path.join(dir, measured, databaseFileName + suffix), { throwIfNoEntry: false })?.size ?? 0;
+      const { events, bytes } = stores.get(measured)!.usage();
+      const mib = (size: number) => `${(size / 2 ** 20).toFixed(2)} MiB`;
       process.stderr.write(
-        `history store: ${usage.events} events kept, ${usage.bytes} event bytes, ${onDisk} bytes on disk with the log (${(onDisk / usage.bytes).toFixed(2)}×)\n`,
+        `history store (16 rooms, flush every 64): ${events} events kept, ${mib(bytes)} of event bytes; ` +
+          `roomcast.db ${mib(fileSize(''))} (${(fileSize('') / bytes).toFixed(2)}×), its log ${mib(fileSize('-wal'))}\n`,
       );
-      for (const store of stores) store.close();
+      for (const store of stores.values()) store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
