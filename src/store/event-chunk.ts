@@ -1,4 +1,4 @@
-// SqliteStore keeps a room's events from one flush in one row, a chunk: a row costs a few microseconds to
+// SqliteStore keeps a room's events from one flush in a few rows, chunks of up to 64: a row costs a few microseconds to
 // write whatever it holds, so a row per event would cost more than the rest of a message's delivery. The
 // body is a JSON array of tuples, in seq order, without the room (the row names it).
 import type { StoredRoomEvent } from './history-store.ts';

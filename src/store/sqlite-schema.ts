@@ -16,7 +16,7 @@ const migrations: readonly string[] = [
      id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, epoch TEXT NOT NULL, top_seq INTEGER NOT NULL,
      dropped_through INTEGER NOT NULL, events INTEGER NOT NULL, bytes INTEGER NOT NULL
    );
-   -- A room's events from one flush (event-chunk.ts). id is the order flushes wrote them in, which the
+   -- Up to 64 of a room's events from one flush (event-chunk.ts). id is the order flushes wrote them in, which the
    -- bound across rooms drops from; kept_from is the first event of body still kept, events and bytes
    -- what is kept of it; (room_id, last_seq) serves the reads.
    CREATE TABLE chunks (
