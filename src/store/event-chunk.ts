@@ -1,6 +1,6 @@
-// SqliteStore keeps a room's events from one flush in a few rows, chunks of up to 64: a row costs a few microseconds to
-// write whatever it holds, so a row per event would cost more than the rest of a message's delivery. The
-// body is a JSON array of tuples, in seq order, without the room (the row names it).
+// SqliteStore keeps a room's events from one flush in chunks of up to 64 per row: a row costs a few
+// microseconds to write whatever it holds, so a row per event would cost more than the rest of a message's
+// delivery. The body is a JSON array of tuples, in seq order, without the room (the row names it).
 import type { StoredRoomEvent } from './history-store.ts';
 
 type EventTuple = [epoch: string, seq: number, kind: StoredRoomEvent['kind'], nick: string, text: string, timeMs: number];
