@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import type { LoadReport } from '../loadtest/report.ts';
 import { runLoad } from '../macro/load-run.ts';
 import { loadAverage, machineInfo } from '../macro/machine-info.ts';
-import { privateBrokerCommands, stopPrivateBrokers } from '../macro/private-brokers.ts';
+import { privateBrokerCommands } from '../macro/private-brokers.ts';
+import { runWithPrivateBrokers } from '../macro/with-private-brokers.ts';
 import { loadArgs } from '../macro/scenarios.ts';
 import { peerVersions } from '../macro/servers.ts';
 import { busCosts, type ClusterRunFigures, clusterRunFigures, summariseCluster } from './cluster-figures.ts';
@@ -151,15 +152,9 @@ async function main(): Promise<void> {
 }
 
 /** The brokers are ours: they go when the report ends or fails; on Ctrl-C everything in flight goes with them. */
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: stopping the load tool, the nodes and the brokers`);
-    interrupt.abort();
-    void Promise.allSettled([...[...running].map((c) => c.stop()), stopPrivateBrokers()]).finally(() => process.exit(130));
-  });
-}
-try {
-  await main();
-} finally {
-  await stopPrivateBrokers();
-}
+await runWithPrivateBrokers(main, {
+  abort: () => interrupt.abort(),
+  stopRunning: () => [...running].map((c) => c.stop()),
+  log,
+  what: 'the nodes',
+});

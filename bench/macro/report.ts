@@ -20,7 +20,8 @@ import { runLoad } from './load-run.ts';
 import { runEncodings, type RunEncodings } from './run-encodings.ts';
 import { loadAverage, machineInfo } from './machine-info.ts';
 import { markdownReport } from './markdown-report.ts';
-import { privateBrokerCommands, stopPrivateBrokers } from './private-brokers.ts';
+import { privateBrokerCommands } from './private-brokers.ts';
+import { runWithPrivateBrokers } from './with-private-brokers.ts';
 import { type RoundReport, summarise } from './run-summary.ts';
 import { loadArgs, scenarios, type LoadShape } from './scenarios.ts';
 import { median } from './spread.ts';
@@ -258,15 +259,9 @@ async function main(): Promise<void> {
 }
 
 /** The brokers are ours: they go when the report ends or fails; on Ctrl-C everything in flight goes with them. */
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log(`${signal}: stopping the load tool, the servers and the brokers`);
-    interrupt.abort();
-    void Promise.allSettled([...[...runningServers].map((s) => s.stop()), stopPrivateBrokers()]).finally(() => process.exit(130));
-  });
-}
-try {
-  await main();
-} finally {
-  await stopPrivateBrokers();
-}
+await runWithPrivateBrokers(main, {
+  abort: () => interrupt.abort(),
+  stopRunning: () => [...runningServers].map((s) => s.stop()),
+  log,
+  what: 'the servers',
+});
