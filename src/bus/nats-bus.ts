@@ -51,6 +51,12 @@ const requestTimeoutMs = 2_000;
 const duplicateWindowMs = 120_000;
 const reapLockTtlMs = 60_000;
 /**
+ * After an outage every node recovers at its own pace (a broker that lost its data makes each recreate its
+ * buckets or keys): a node back judges no other dead for this many nick TTLs, so a slow recovery is not
+ * taken for a death. A node really gone is reaped that much later.
+ */
+const recoveryGraceTtls = 2;
+/**
  * Member keys expire after an hour unless rewritten (every quarter of it): a delete leaves a marker on
  * 2.9, and without a max_age every connection that ever was would stay in the bucket as one.
  */
@@ -496,7 +502,7 @@ export class NatsBus implements Bus {
         const reaped = await this.#reapedWhileAway();
         this.#forgetLiveOrder();
         this.#up = true;
-        this.#judgeAfterMs = Date.now() + this.#options.timings.nickTtlMs;
+        this.#judgeAfterMs = Date.now() + recoveryGraceTtls * this.#options.timings.nickTtlMs;
         this.#downReported = false;
         this.#options.log.info({ url: this.#url, reaped }, 'bus up');
         this.#handlers!.health({ state: 'up', reaped });

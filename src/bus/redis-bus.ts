@@ -43,6 +43,12 @@ const roomRenewalEveryMs = 60_000;
 /** Longer than any retry of a publish whose outcome was unknown (design §5). */
 const idempotencyTtlMs = 120_000;
 const reapLockTtlMs = 60_000;
+/**
+ * After an outage every node recovers at its own pace (a broker that lost its data makes each recreate its
+ * buckets or keys): a node back judges no other dead for this many nick TTLs, so a slow recovery is not
+ * taken for a death. A node really gone is reaped that much later.
+ */
+const recoveryGraceTtls = 2;
 /** Listing storms (many `/rooms` at once) cost one read of the other nodes per this long. */
 const listingCacheMs = 1_000;
 /** A node's member hash outlives its liveness this many times over, so a reaper can still read it. */
@@ -360,7 +366,7 @@ export class RedisBus implements Bus {
       await this.#answered(this.#reassert());
       if (this.#state !== 'down' || this.#cmd.status !== 'ready' || this.#sub.status !== 'ready') return;
       this.#state = 'up';
-      this.#judgeAfterMs = Date.now() + this.#options.timings.nickTtlMs;
+      this.#judgeAfterMs = Date.now() + recoveryGraceTtls * this.#options.timings.nickTtlMs;
       this.#lastError = '';
       this.#options.log.info('bus: up');
       this.#handlers!.health({ state: 'up', reaped: this.#reapedWhileAway });
