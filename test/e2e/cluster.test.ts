@@ -256,6 +256,33 @@ function describeCluster(kind: 'redis' | 'nats'): void {
       }
     });
 
+    test('a node stopped with SIGTERM: its users quit at once everywhere, and their nicks are free at once', async () => {
+      const room = 'dusk';
+      const [a, , c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
+      const leaving = await cluster!.start('leaving', []);
+      const gone = [await user('line', leaving, 'lou', room), await user('irc', leaving, 'lia', room)];
+      const watchers = [await user('line', a, 'wes', room), await user('irc', c, 'wyn', room)];
+      await allIn(room, [...gone, ...watchers]);
+
+      assert.equal(await leaving.process.stop(), 0, 'a graceful stop exits 0');
+      // Immediate, not after the nick TTL: the node published its users' quits and released their nicks itself.
+      const bound = nickTtlMs;
+      for (const watcher of watchers) {
+        for (const user of gone) {
+          await watcher.until(
+            () => watcher.seen(room, 'quit').some((event) => event.nick === user.nick),
+            bound,
+            `${user.nick}'s quit on ${watcher.nick}`,
+          );
+          const quits = watcher.seen(room, 'quit').filter((event) => event.nick === user.nick);
+          assert.equal(quits.length, 1, `${watcher.nick} saw ${user.nick} quit once`);
+        }
+      }
+      const heir = await connectClient('line', c);
+      clients.push(heir);
+      assert.equal(await heir.register('lou'), 'accepted', 'lou’s nick is free at once');
+    });
+
     test('a node killed with SIGKILL: its users quit once everywhere within the nick TTL, their nicks free again, /who drops them', async () => {
       const room = 'doom';
       const [a, , c] = nodes as [ClusterNode, ClusterNode, ClusterNode];
