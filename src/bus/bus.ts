@@ -102,8 +102,6 @@ export interface BusTimings {
   nickTtlMs: number;
 }
 
-export const defaultBusTimings: BusTimings = { heartbeatMs: 5_000, nickTtlMs: 15_000 };
-
 /** What every implementation is built with, besides its URL. */
 export interface BusOptions {
   /** Namespaces every key, channel, subject and stream: several services (or tests) share one engine. */

@@ -1,6 +1,7 @@
 // A chat client for high-volume end-to-end tests. It sends numbered lines (`#0`, `#1`, ...) and keeps
 // only the numbered room lines it receives, as `nick#seq` keys, so tens of thousands of messages can be
 // checked for loss, duplication and order without keeping (or rescanning) every line like LineClient.
+import { ArrivalWaiters } from './arrival-waiters.ts';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -21,7 +22,7 @@ export class ChatPeer {
   // History replayed on join comes before the join notice and would repeat lines: count from the notice on.
   #joined = false;
   #partial = '';
-  readonly #wakers = new Set<() => void>();
+  readonly #waiters = new ArrivalWaiters();
 
   private constructor(nick: string, socket: net.Socket) {
     this.nick = nick;
@@ -58,23 +59,10 @@ export class ChatPeer {
 
   /** Resolves when `condition()` holds, re-checked on each arrival; rejects on close or timeout. */
   until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    if (condition()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const finish = (error?: Error) => {
-        clearTimeout(timer);
-        this.#wakers.delete(check);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      const check = () => {
-        if (condition()) finish();
-        else if (this.closed) finish(new Error(`${this.nick} was closed while waiting for ${what}; errors: ${this.errors.join(' | ')}`));
-      };
-      const timer = setTimeout(
-        () => finish(new Error(`${this.nick} timed out waiting for ${what} (${this.received.length} received)`)),
-        timeoutMs,
-      );
-      this.#wakers.add(check);
+    return this.#waiters.until(condition, timeoutMs, {
+      closed: () => this.closed,
+      closedError: () => new Error(`${this.nick} was closed while waiting for ${what}; errors: ${this.errors.join(' | ')}`),
+      timeoutError: () => new Error(`${this.nick} timed out waiting for ${what} (${this.received.length} received)`),
     });
   }
 
@@ -99,7 +87,7 @@ export class ChatPeer {
   }
 
   #wake(): void {
-    for (const check of [...this.#wakers]) check();
+    this.#waiters.wake();
   }
 }
 

@@ -2,6 +2,7 @@
 // spread users over doors and check what each was told: its live room events in arrival order, the
 // history replayed on its joins, private messages, listings, server notices and error codes. Each door's
 // wire format is parsed into these by its subclass; the tests compare them across doors.
+import { ArrivalWaiters } from './arrival-waiters.ts';
 import { once } from 'node:events';
 import net from 'node:net';
 import { WebSocket } from 'ws';
@@ -65,7 +66,7 @@ export abstract class ChatClient {
   readonly helloOutcomes: string[] = [];
   registered = false;
   closed = false;
-  readonly #wakers = new Set<() => void>();
+  readonly #waiters = new ArrivalWaiters();
 
   protected constructor(door: Door) {
     this.door = door;
@@ -143,28 +144,15 @@ export abstract class ChatClient {
 
   /** Resolves when `condition()` holds, checked on each arrival; rejects on close or after timeoutMs. */
   until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    if (condition()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const finish = (error?: Error) => {
-        clearTimeout(timer);
-        this.#wakers.delete(check);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      const check = () => {
-        if (condition()) finish();
-        else if (this.closed) finish(new Error(`${this.door} client ${this.nick} closed while waiting for ${what}`));
-      };
-      const timer = setTimeout(
-        () => finish(new Error(`${this.door} client ${this.nick} timed out after ${timeoutMs} ms waiting for ${what}`)),
-        timeoutMs,
-      );
-      this.#wakers.add(check);
+    return this.#waiters.until(condition, timeoutMs, {
+      closed: () => this.closed,
+      closedError: () => new Error(`${this.door} client ${this.nick} closed while waiting for ${what}`),
+      timeoutError: () => new Error(`${this.door} client ${this.nick} timed out after ${timeoutMs} ms waiting for ${what}`),
     });
   }
 
   protected wake(): void {
-    for (const check of [...this.#wakers]) check();
+    this.#waiters.wake();
   }
 
   protected accepted(nick: string): void {
